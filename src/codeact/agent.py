@@ -1,0 +1,248 @@
+"""The agent loop: system prompt, LLM, parse, execute, observation, repeat.
+
+A run ends when the model gives a final answer, replies in plain language (the turn goes back to
+the user), the user interrupts, or a budget runs out; each is an `AgentStop` exception. The Agent
+is a session: `run()` again with a follow-up and the kernel state (variables, imports, files) and
+the conversation are kept.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from codeact import __version__
+from codeact.contracts import LLM, ActionFormat, Kernel, TokenCallback, Tool
+from codeact.errors import (
+    AgentStop,
+    Finished,
+    FormatError,
+    HandBack,
+    Interrupted,
+    MaxTokensExceeded,
+    MaxTurnsExceeded,
+    WallTimeExceeded,
+)
+from codeact.types import (
+    Action,
+    CodeAction,
+    Finish,
+    Message,
+    Observation,
+    Reply,
+    Step,
+    ToolCall,
+    Trajectory,
+)
+
+StepCallback = Callable[[Step], None]
+NEEDS_SOLUTION = (
+    "Please either run code or give your final answer between <solution> and </solution>."
+)
+
+
+class Agent:
+    """A CodeAct agent session: an LLM, a kernel, an action format and tools."""
+
+    def __init__(
+        self,
+        llm: LLM | str = "local",
+        kernel: Kernel | str = "local",
+        *,
+        tools: Sequence[Tool] = (),
+        action_format: ActionFormat | str = "code",
+        max_turns: int = 10,
+        max_tokens: int | None = None,
+        max_seconds: float | None = None,
+        exec_timeout: float = 60.0,
+        system_prompt: str | None = None,
+        require_solution: bool = False,
+        on_step: StepCallback | None = None,
+        on_token: TokenCallback | None = None,
+    ) -> None:
+        self.llm = _build_llm(llm)
+        self.kernel = _build_kernel(kernel)
+        self.format = _build_format(action_format)
+        self.tools = list(tools)
+        self.max_turns = max_turns
+        self.max_tokens = max_tokens
+        self.max_seconds = max_seconds
+        self.exec_timeout = exec_timeout
+        self.require_solution = require_solution
+        self.on_step = on_step
+        self.on_token = on_token
+        self._system_prompt = system_prompt
+        self._interrupted = False
+        self.trajectory = Trajectory(meta=self._meta())
+
+    # --- session --------------------------------------------------------------------------
+
+    def run(self, task: str) -> Trajectory:
+        """Give the agent a task or a follow-up message; returns the (shared) trajectory."""
+        self._open()
+        self.trajectory.messages.append(Message("user", task))
+        self.trajectory.status, self.trajectory.answer = "running", None
+        self._interrupted = False
+        run = _Budget(self.max_turns, self.max_tokens, self.max_seconds)
+        try:
+            while True:
+                self._step(run)
+        except AgentStop as stop:
+            self.trajectory.status = stop.status
+            if isinstance(stop, Finished):
+                self.trajectory.answer = stop.answer
+            elif isinstance(stop, HandBack):
+                self.trajectory.answer = stop.text
+        return self.trajectory
+
+    def interrupt(self) -> None:
+        """Stop the current run at the next safe point, interrupting running code (thread-safe)."""
+        self._interrupted = True
+        self.kernel.interrupt()
+
+    def close(self) -> None:
+        self.kernel.shutdown()
+
+    def __enter__(self) -> Agent:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _open(self) -> None:
+        if self.trajectory.messages:
+            return
+        self.kernel.start()
+        if self.tools:
+            self.kernel.register_tools(self.tools)
+        prompt = self._system_prompt or self.format.system_prompt(self.tools)
+        self.trajectory.messages.append(Message("system", prompt))
+
+    # --- one turn ---------------------------------------------------------------------------
+
+    def _step(self, run: _Budget) -> None:
+        if self._interrupted:
+            raise Interrupted()
+        run.check(self.trajectory)
+        started = time.perf_counter()
+        messages = self.trajectory.messages
+        completion = self.llm.complete(messages, stop=self.format.stop, stream=self.on_token)
+        run.turns += 1
+        run.tokens += completion.usage.total_tokens
+        text = self.format.clean(completion.text)
+        messages.append(Message("assistant", text))
+        step = Step(turn=len(self.trajectory.steps) + 1, completion=completion)
+        step.llm_seconds = time.perf_counter() - started
+        try:
+            self._act_on(text, step, run)
+        finally:
+            step.step_seconds = time.perf_counter() - started
+            self.trajectory.steps.append(step)
+            if self.on_step is not None:
+                self.on_step(step)
+
+    def _act_on(self, text: str, step: Step, run: _Budget) -> None:
+        try:
+            action = self.format.parse(text)
+        except FormatError as err:
+            step.format_error = str(err)
+            self._observe(str(err))
+            return
+        step.action = {"type": type(action).__name__, **asdict(action)}
+        if isinstance(action, Finish):
+            raise Finished(action.answer)
+        if isinstance(action, Reply):
+            if not self.require_solution:
+                raise HandBack(action.text)
+            self._observe(NEEDS_SOLUTION)
+            return
+        exec_started = time.perf_counter()
+        step.observation = self._execute(action, run)
+        step.exec_seconds = time.perf_counter() - exec_started
+        self._observe(step.observation)
+        if self._interrupted:
+            raise Interrupted()
+
+    def _execute(self, action: Action, run: _Budget) -> Observation:
+        if isinstance(action, CodeAction):
+            return self.kernel.execute(action.code, timeout=run.exec_timeout(self.exec_timeout))
+        if isinstance(action, ToolCall):
+            return call_tool(self.tools, action)
+        raise TypeError(f"cannot execute {action!r}")
+
+    def _observe(self, observation: Observation | str) -> None:
+        content = self.format.render_observation(observation)
+        self.trajectory.messages.append(Message("user", content))
+
+    def _meta(self) -> dict[str, Any]:
+        return {
+            "codeact_version": __version__,
+            "llm": self.llm.name,
+            "kernel": getattr(self.kernel, "name", type(self.kernel).__name__),
+            "format": self.format.name,
+            "tools": [t.name for t in self.tools],
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        }
+
+
+class _Budget:
+    """The limits of one `run()` call."""
+
+    def __init__(self, turns: int, tokens: int | None, seconds: float | None) -> None:
+        self.max_turns, self.max_tokens, self.max_seconds = turns, tokens, seconds
+        self.turns = self.tokens = 0
+        self.started = time.monotonic()
+
+    def check(self, trajectory: Trajectory) -> None:
+        if self.turns >= self.max_turns:
+            raise MaxTurnsExceeded(f"reached the limit of {self.max_turns} turns")
+        if self.max_tokens is not None and self.tokens >= self.max_tokens:
+            raise MaxTokensExceeded(f"used {self.tokens} of {self.max_tokens} tokens")
+        if self.max_seconds is not None and time.monotonic() - self.started >= self.max_seconds:
+            raise WallTimeExceeded(f"ran past {self.max_seconds:g} s")
+
+    def exec_timeout(self, default: float) -> float:
+        if self.max_seconds is None:
+            return default
+        left = self.max_seconds - (time.monotonic() - self.started)
+        return max(1.0, min(default, left))
+
+
+def call_tool(tools: Sequence[Tool], call: ToolCall) -> Observation:
+    """Run a tool on the host for the JSON and text formats; errors become the observation."""
+    started = time.perf_counter()
+    by_name = {t.name: t for t in tools}
+    if call.name not in by_name:
+        known = ", ".join(sorted(by_name)) or "none"
+        return Observation(output=f"Unknown tool {call.name!r}. Available tools: {known}.")
+    try:
+        value = by_name[call.name](**call.args)
+    except Exception as exc:  # a tool that raises becomes an observation
+        return Observation(output=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - started)
+    return Observation(output=repr(value), seconds=time.perf_counter() - started)
+
+
+def _build_llm(llm: LLM | str) -> LLM:
+    if isinstance(llm, str):
+        from codeact.llms import get_llm
+
+        return get_llm(llm)
+    return llm
+
+
+def _build_kernel(kernel: Kernel | str) -> Kernel:
+    if isinstance(kernel, str):
+        from codeact.kernels import get_kernel
+
+        return get_kernel(kernel)
+    return kernel
+
+
+def _build_format(fmt: ActionFormat | str) -> ActionFormat:
+    if isinstance(fmt, str):
+        from codeact.actions import get_format
+
+        return get_format(fmt)
+    return fmt

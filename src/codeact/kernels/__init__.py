@@ -1,0 +1,21 @@
+"""Kernels: stateful Python execution backends, picked by name with `get_kernel`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from codeact.contracts import Kernel
+from codeact.registry import resolve
+
+KERNELS = {
+    "local": "codeact.kernels.jupyter:JupyterKernel",
+}
+
+
+def get_kernel(name: str = "local", **options: Any) -> Kernel:
+    """Build a kernel backend by short name or import path; it starts on first use."""
+    kernel: Kernel = resolve("kernels", name, KERNELS)(**options)
+    return kernel
+
+
+__all__ = ["KERNELS", "get_kernel"]

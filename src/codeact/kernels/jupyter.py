@@ -1,0 +1,288 @@
+"""`local` kernel: real CPython through jupyter_client + ipykernel, one kernel per session.
+
+Self-healing: an execution that runs past its timeout is interrupted; if the interrupt does not
+take effect within `interrupt_grace` seconds the kernel is restarted and the observation says the
+state was lost. A kernel that dies (os._exit, segfault, kill -9) is detected and restarted with a
+notice. Subclasses change how the kernel process is launched (see `launch_spec`), not the loop.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import zmq
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import KernelManager
+
+from codeact.contracts import Tool
+from codeact.errors import KernelError
+from codeact.kernels.output import OutputCollector
+from codeact.tools import bridge
+from codeact.types import Observation
+
+STATE_LOST = (
+    "All variables, imports and definitions are gone; files in the working directory are kept. "
+    "Re-run any setup code you still need."
+)
+KERNEL_ARGV = [
+    sys.executable,
+    "-m",
+    "ipykernel_launcher",
+    "-f",
+    "{connection_file}",
+    "--HistoryManager.hist_file=:memory:",
+]
+
+
+@dataclass
+class LaunchSpec:
+    """How to start the kernel process. The sandbox overrides this; the agent never sees it."""
+
+    argv: list[str] = field(default_factory=lambda: list(KERNEL_ARGV))
+    env: dict[str, str] = field(default_factory=dict)
+    transport: str = "ipc"
+    interrupt_mode: str = "signal"
+    wrap: Callable[[list[str]], list[str]] | None = None
+
+
+class _Manager(KernelManager):  # type: ignore[misc]
+    """A KernelManager whose command can be wrapped (e.g. by bubblewrap)."""
+
+    wrap: Callable[[list[str]], list[str]] | None = None
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        cmd: list[str] = super().format_kernel_cmd(extra_arguments)
+        return self.wrap(cmd) if self.wrap else cmd
+
+
+class JupyterKernel:
+    """A stateful Python kernel on this machine (unsandboxed: for trusted code)."""
+
+    name = "local"
+
+    def __init__(
+        self,
+        workdir: str | Path | None = None,
+        *,
+        timeout: float = 60.0,
+        interrupt_grace: float = 3.0,
+        startup_timeout: float = 30.0,
+        max_output_chars: int = 1_000_000,
+        render_limit: int = 4000,
+    ) -> None:
+        self._own_workdir = workdir is None
+        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="codeact-")).resolve()
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.timeout = timeout
+        self.interrupt_grace = interrupt_grace
+        self.startup_timeout = startup_timeout
+        self.max_output_chars = max_output_chars
+        self.render_limit = render_limit
+        self.tools: dict[str, Tool] = {}
+        # IPC sockets and the connection file live outside the workspace the code can see.
+        self.runtime_dir = Path(tempfile.mkdtemp(prefix="codeact-run-"))
+        self.restarts = 0
+        self._km: _Manager | None = None
+        self._kc: BlockingKernelClient | None = None
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def launch_spec(self) -> LaunchSpec:
+        env = dict(os.environ)
+        env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
+        return LaunchSpec(env=env)
+
+    def start(self) -> None:
+        if self._km is not None:
+            return
+        spec = self.launch_spec()
+        km = _Manager(transport=spec.transport, data_dir=str(self.runtime_dir))
+        km.connection_file = str(self.runtime_dir / "kernel.json")
+        km.wrap = spec.wrap
+        km._kernel_spec = KernelSpec(
+            argv=spec.argv, language="python", display_name="codeact",
+            interrupt_mode=spec.interrupt_mode,
+        )
+        if spec.transport == "ipc":
+            km.ip = str(self.runtime_dir / "kernel")
+        try:
+            km.start_kernel(cwd=str(self.workdir), env=spec.env)
+        except Exception as exc:
+            raise KernelError(f"could not start the kernel: {exc}") from exc
+        self._km = km
+        self._connect()
+
+    def _connect(self) -> None:
+        assert self._km is not None
+        kc = self._km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=self.startup_timeout)
+        except RuntimeError as exc:
+            kc.stop_channels()
+            raise KernelError(f"the kernel did not become ready: {exc}") from exc
+        self._kc = kc
+        self._poller = zmq.Poller()
+        self._poller.register(kc.iopub_channel.socket, zmq.POLLIN)
+        self._poller.register(kc.stdin_channel.socket, zmq.POLLIN)
+        if self.tools:
+            self._install_tools()
+
+    def restart(self) -> None:
+        """Restart the kernel process: all state is lost, the working directory is kept."""
+        if self._km is None:
+            self.start()
+            return
+        if self._kc is not None:
+            self._kc.stop_channels()
+        try:
+            self._km.restart_kernel(now=True)
+        except Exception as exc:
+            raise KernelError(f"could not restart the kernel: {exc}") from exc
+        self.restarts += 1
+        self._connect()
+
+    def interrupt(self) -> None:
+        if self._km is not None and self._km.has_kernel:
+            self._km.interrupt_kernel()
+
+    def shutdown(self) -> None:
+        if self._kc is not None:
+            self._kc.stop_channels()
+            self._kc = None
+        if self._km is not None:
+            try:
+                self._km.shutdown_kernel(now=True)
+            finally:
+                self._km = None
+        shutil.rmtree(self.runtime_dir, ignore_errors=True)
+        if self._own_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self) -> JupyterKernel:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    @property
+    def pid(self) -> int | None:
+        """Process id of the kernel (or of its launcher, when wrapped)."""
+        proc = getattr(self._km.provisioner, "process", None) if self._km else None
+        return proc.pid if proc is not None else None
+
+    def is_alive(self) -> bool:
+        return self._km is not None and bool(self._km.is_alive())
+
+    # --- tools --------------------------------------------------------------------------------
+
+    def register_tools(self, tools: Sequence[Tool]) -> None:
+        """Make `tools` callable from code; they run on the host, reached over the stdin channel."""
+        self.tools.update({t.name: t for t in tools})
+        if self._kc is not None and self.tools:
+            self._install_tools()
+
+    def _install_tools(self) -> None:
+        obs = self._run(bridge.stub_source(list(self.tools.values())), self.startup_timeout, False)
+        if obs.error:
+            raise KernelError(f"could not install tool stubs: {obs.error.value}")
+
+    # --- execution ----------------------------------------------------------------------------
+
+    def execute(self, code: str, *, timeout: float | None = None) -> Observation:
+        self.start()
+        return self._run(code, self.timeout if timeout is None else timeout, True)
+
+    def _run(self, code: str, timeout: float, store_history: bool) -> Observation:
+        assert self._kc is not None
+        started = time.monotonic()
+        out = OutputCollector(
+            self.workdir, max_chars=self.max_output_chars, render_limit=self.render_limit
+        )
+        msg_id = self._kc.execute(code, allow_stdin=True, store_history=store_history)
+        if not self._await_idle(msg_id, out, started + timeout):
+            self._recover(out, timeout, msg_id)
+        return out.observation(time.monotonic() - started)
+
+    def _await_idle(self, msg_id: str, out: OutputCollector, deadline: float) -> bool:
+        """Pump messages until the kernel is idle (True) or the deadline passes / it dies (False)."""
+        assert self._kc is not None
+        iopub, stdin = self._kc.iopub_channel, self._kc.stdin_channel
+        while True:
+            wait = min(deadline - time.monotonic(), 0.5)
+            if wait <= 0:
+                return False
+            ready = dict(self._poller.poll(wait * 1000))
+            if not ready:
+                if not self.is_alive():
+                    return False
+                continue
+            if stdin.socket in ready:
+                self._answer_input(stdin.get_msg(timeout=0), out)
+            while iopub.msg_ready():
+                msg = iopub.get_msg(timeout=0)
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if msg["msg_type"] == "status":
+                    if msg["content"]["execution_state"] == "idle":
+                        self._drain_shell_reply()
+                        return True
+                else:
+                    out.add(msg)
+
+    def _drain_shell_reply(self) -> None:
+        assert self._kc is not None
+        while self._kc.shell_channel.msg_ready():
+            self._kc.shell_channel.get_msg(timeout=0)
+
+    def _answer_input(self, msg: dict[str, Any], out: OutputCollector) -> None:
+        assert self._kc is not None
+        prompt = msg["content"].get("prompt", "")
+        if bridge.is_tool_request(prompt):
+            self._kc.input(bridge.answer(prompt, self.tools))
+        else:
+            out.notices.append("input() is not available: no user is attached to this kernel")
+            self._kc.input(bridge.EOF_REPLY)
+
+    def _recover(self, out: OutputCollector, timeout: float, msg_id: str) -> None:
+        """The deadline passed or the kernel died: interrupt, and restart if that is not enough."""
+        if not self.is_alive():
+            out.notices.append(f"The kernel died ({self._exit_reason()}) and was restarted. {STATE_LOST}")
+            self.restart()
+            return
+        self.interrupt()
+        if self._await_idle(msg_id, out, time.monotonic() + self.interrupt_grace):
+            out.notices.append(
+                f"Execution timed out after {timeout:g} s and was interrupted. "
+                "Variables defined before the interrupted code are kept."
+            )
+            return
+        self.restart()
+        out.notices.append(
+            f"Execution timed out after {timeout:g} s and did not respond to an interrupt, "
+            f"so the kernel was restarted. {STATE_LOST}"
+        )
+
+    def _exit_reason(self) -> str:
+        proc = getattr(self._km.provisioner, "process", None) if self._km else None
+        code = proc.poll() if proc is not None else None
+        if code is None:
+            return "exit status unknown"
+        if code < 0:
+            try:
+                return f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"killed by signal {-code}"
+        return f"exit code {code}"

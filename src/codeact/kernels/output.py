@@ -1,0 +1,86 @@
+"""Turns a stream of Jupyter iopub messages into an Observation, with flood control."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+from typing import Any
+
+from codeact.types import ExecutionError, Observation, strip_ansi
+
+IMAGE_DIR = "outputs"
+
+
+class OutputCollector:
+    """Accumulates one execution's output, keeping head and tail when it exceeds `max_chars`."""
+
+    def __init__(self, workdir: Path, *, max_chars: int = 1_000_000, render_limit: int = 4000):
+        self.workdir = workdir
+        self.max_chars = max_chars
+        self.render_limit = render_limit
+        self._head: list[str] = []
+        self._head_len = 0
+        self._tail = ""
+        self.dropped = 0
+        self.error: ExecutionError | None = None
+        self.images: list[str] = []
+        self.notices: list[str] = []
+        self.messages = 0
+
+    def add(self, msg: dict[str, Any]) -> None:
+        """Feed one iopub message that belongs to this execution."""
+        self.messages += 1
+        kind = msg["header"]["msg_type"]
+        content = msg["content"]
+        if kind == "stream":
+            self.write(content["text"])
+        elif kind in ("execute_result", "display_data"):
+            self._add_rich(content.get("data", {}))
+        elif kind == "error":
+            tb = strip_ansi("\n".join(content.get("traceback", [])))
+            self.error = ExecutionError(content["ename"], content["evalue"], tb)
+            self.write(tb + "\n")
+
+    def write(self, text: str) -> None:
+        room = self.max_chars // 2 - self._head_len
+        if room > 0:
+            self._head.append(text[:room])
+            self._head_len += min(room, len(text))
+            text = text[room:]
+        if not text:
+            return
+        tail = self._tail + text
+        keep = self.max_chars // 2
+        if len(tail) > keep:
+            self.dropped += len(tail) - keep
+            tail = tail[-keep:]
+        self._tail = tail
+
+    def _add_rich(self, data: dict[str, Any]) -> None:
+        if "image/png" in data:
+            self.images.append(self._save_png(data["image/png"]))
+        elif "text/plain" in data:
+            self.write(str(data["text/plain"]) + "\n")
+
+    def _save_png(self, b64: str) -> str:
+        folder = self.workdir / IMAGE_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        rel = Path(IMAGE_DIR) / f"image_{len(list(folder.glob('image_*.png'))) + 1}.png"
+        path = self.workdir / rel
+        path.write_bytes(base64.b64decode(b64))
+        return str(rel)
+
+    def observation(self, seconds: float) -> Observation:
+        text = "".join(self._head)
+        if self.dropped:
+            text += f"\n... [{self.dropped} characters of output dropped] ...\n"
+        text += self._tail
+        return Observation(
+            output=text,
+            error=self.error,
+            images=self.images,
+            notices=self.notices,
+            seconds=seconds,
+            limit=self.render_limit,
+            dropped_bytes=self.dropped,
+        )

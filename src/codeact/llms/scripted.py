@@ -1,0 +1,74 @@
+"""`scripted`: a deterministic LLM double that replies from a list or a function.
+
+    ScriptedLLM(["<execute>print(1)</execute>", "<solution>1</solution>"])
+    ScriptedLLM(lambda messages: "<solution>done</solution>")
+
+Ships in the package so tests and demos run with no model. It honours stop sequences like a
+real backend (the text after the first stop string is cut off) and counts tokens as
+whitespace-separated words. `scripted:FILE.json` loads the replies from a JSON list.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from codeact.contracts import TokenCallback
+from codeact.errors import ConfigError, LLMError
+from codeact.types import Completion, Message, Usage
+
+Responder = Callable[[Sequence[Message]], str]
+
+
+class ScriptedLLM:
+    def __init__(
+        self, replies: str | Sequence[str] | Responder = (), *, name: str = "scripted"
+    ) -> None:
+        if isinstance(replies, str):
+            replies = _load_replies(replies)
+        self.name = name
+        self._responder = replies if callable(replies) else None
+        self._replies = list(replies) if not callable(replies) else []
+        self.calls: list[list[Message]] = []
+
+    def complete(
+        self,
+        messages: Sequence[Message],
+        *,
+        stop: Sequence[str] | None = None,
+        stream: TokenCallback | None = None,
+    ) -> Completion:
+        started = time.perf_counter()
+        self.calls.append(list(messages))
+        text = self._next_reply(messages)
+        text, reason = cut_at_stop(text, stop)
+        if stream is not None:
+            stream(text)
+        prompt_tokens = sum(len(m.content.split()) for m in messages)
+        usage = Usage(prompt_tokens, len(text.split()))
+        return Completion(text, usage, time.perf_counter() - started, reason, self.name)
+
+    def _next_reply(self, messages: Sequence[Message]) -> str:
+        if self._responder is not None:
+            return self._responder(messages)
+        if len(self.calls) > len(self._replies):
+            raise LLMError(f"scripted LLM ran out of replies after {len(self._replies)}")
+        return self._replies[len(self.calls) - 1]
+
+
+def cut_at_stop(text: str, stop: Sequence[str] | None) -> tuple[str, str]:
+    """Cut `text` before the earliest stop string, as servers do. Returns (text, finish_reason)."""
+    cuts = [i for s in stop or () if (i := text.find(s)) >= 0]
+    return (text[: min(cuts)], "stop") if cuts else (text, "stop")
+
+
+def _load_replies(path: str) -> list[str]:
+    try:
+        replies = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"scripted replies file {path!r}: {exc}") from exc
+    if not isinstance(replies, list) or not all(isinstance(r, str) for r in replies):
+        raise ConfigError(f"scripted replies file {path!r} must hold a JSON list of strings")
+    return replies

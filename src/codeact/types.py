@@ -1,0 +1,211 @@
+"""Value types that flow through the agent: messages, actions, observations, trajectories."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Role = Literal["system", "user", "assistant"]
+
+TRAJECTORY_FORMAT = "codeact.trajectory"
+TRAJECTORY_VERSION = 1
+
+
+@dataclass
+class Message:
+    role: Role
+    content: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"role": self.role, "content": self.content}
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+@dataclass
+class Completion:
+    """One reply of an LLM. `finish_reason` is "stop", "length" or what the backend said."""
+
+    text: str
+    usage: Usage = field(default_factory=Usage)
+    seconds: float = 0.0
+    finish_reason: str = "stop"
+    model: str = ""
+
+
+# --- actions: what ActionFormat.parse() returns -------------------------------------------
+
+
+@dataclass
+class CodeAction:
+    """Python to run in the kernel."""
+
+    code: str
+
+
+@dataclass
+class ToolCall:
+    """One call of a named tool (JSON and text formats)."""
+
+    name: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Finish:
+    """The model's final answer."""
+
+    answer: str
+
+
+@dataclass
+class Reply:
+    """A plain-language message for the user; the turn goes back to them."""
+
+    text: str
+
+
+Action = CodeAction | ToolCall | Finish | Reply
+
+
+# --- observations ----------------------------------------------------------------------------
+
+NO_OUTPUT = "[Code executed successfully with no output]"
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def truncate_middle(text: str, limit: int) -> str:
+    """Keep the head and tail of `text` within about `limit` characters, saying how much was cut."""
+    if limit <= 0 or len(text) <= limit:
+        return text
+    head = text[: limit // 2]
+    tail = text[len(text) - limit // 2 :]
+    cut = len(text) - len(head) - len(tail)
+    return f"{head}\n... [{cut} characters truncated] ...\n{tail}"
+
+
+@dataclass
+class ExecutionError:
+    name: str
+    value: str
+    traceback: str
+
+
+@dataclass
+class Observation:
+    """What one action produced. `str(obs)` is exactly the text the model is shown.
+
+    `output` is the full text (streams in arrival order, last value, traceback without ANSI codes);
+    it is kept whole in the trajectory, while the rendering keeps head and tail within `limit`.
+    """
+
+    output: str = ""
+    error: ExecutionError | None = None
+    images: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    limit: int = 4000
+    dropped_bytes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.notices
+
+    def __str__(self) -> str:
+        parts = [truncate_middle(self.output.rstrip("\n"), self.limit)] if self.output else []
+        parts += [f"[image saved to {path}]" for path in self.images]
+        parts += [f"[{notice}]" for notice in self.notices]
+        return "\n".join(parts) if parts else NO_OUTPUT
+
+
+# --- trajectory -------------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    """Metadata of one turn: the LLM call, the parsed action and what executing it gave."""
+
+    turn: int
+    completion: Completion
+    action: dict[str, Any] | None = None
+    observation: Observation | None = None
+    format_error: str | None = None
+    llm_seconds: float = 0.0
+    exec_seconds: float = 0.0
+    step_seconds: float = 0.0
+
+
+@dataclass
+class Trajectory:
+    """The message list the LLM saw, plus per-step metadata. Saved as versioned JSON."""
+
+    messages: list[Message] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    status: str = "running"
+    answer: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def turns(self) -> int:
+        return len(self.steps)
+
+    @property
+    def usage(self) -> Usage:
+        total = Usage()
+        for step in self.steps:
+            total.prompt_tokens += step.completion.usage.prompt_tokens
+            total.completion_tokens += step.completion.usage.completion_tokens
+        return total
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": TRAJECTORY_FORMAT, "version": TRAJECTORY_VERSION, **asdict(self)}
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=1, ensure_ascii=False))
+        return path
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Trajectory:
+        if data.get("format") != TRAJECTORY_FORMAT:
+            raise ValueError("not a codeact trajectory (missing 'format': 'codeact.trajectory')")
+        if data.get("version") != TRAJECTORY_VERSION:
+            raise ValueError(f"unsupported trajectory version {data.get('version')!r}")
+        return cls(
+            messages=[Message(**m) for m in data["messages"]],
+            steps=[_step_from_dict(s) for s in data["steps"]],
+            status=data["status"],
+            answer=data["answer"],
+            meta=data.get("meta", {}),
+        )
+
+    @classmethod
+    def load(cls, path: str | Path) -> Trajectory:
+        return cls.from_dict(json.loads(Path(path).read_text()))
+
+
+def _step_from_dict(data: dict[str, Any]) -> Step:
+    data = dict(data)
+    completion = data.pop("completion")
+    completion["usage"] = Usage(**completion["usage"])
+    obs = data.pop("observation")
+    if obs is not None:
+        error = obs.pop("error")
+        obs = Observation(**obs, error=ExecutionError(**error) if error else None)
+    return Step(completion=Completion(**completion), observation=obs, **data)

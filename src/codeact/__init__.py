@@ -32,7 +32,23 @@ _EXPORTS = {
     "Trajectory": "codeact.types",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "Agent",
+    "CodeAction",
+    "Completion",
+    "Finish",
+    "Message",
+    "Observation",
+    "Reply",
+    "Step",
+    "ToolCall",
+    "Trajectory",
+    "Usage",
+    "__version__",
+    "get_kernel",
+    "get_llm",
+    "tool",
+]
 
 if TYPE_CHECKING:
     from codeact.agent import Agent

@@ -220,7 +220,9 @@ def call_tool(tools: Sequence[Tool], call: ToolCall) -> Observation:
     try:
         value = by_name[call.name](**call.args)
     except Exception as exc:  # a tool that raises becomes an observation
-        return Observation(output=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - started)
+        return Observation(
+            output=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - started
+        )
     return Observation(output=repr(value), seconds=time.perf_counter() - started)
 
 

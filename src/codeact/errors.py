@@ -1,19 +1,19 @@
 """The exception tree. Control flow of the agent loop uses these, not flags.
 
-    CodeActError
-    ├── ConfigError                 bad provider string, unknown backend, bad option
-    │   └── MissingDependency       optional extra not installed (message has the pip hint)
-    ├── LLMError                    the model backend failed after retries
-    ├── KernelError                 the kernel could not start or answer
-    ├── FormatError                 the model's reply could not be parsed; message is for the model
-    └── AgentStop                   ends a run; carries no error for the user
-        ├── Finished                the model gave a final answer (<solution>)
-        ├── HandBack                the model replied in plain language: the turn goes to the user
-        ├── Interrupted             the user interrupted the run
-        └── LimitExceeded           a budget ran out
-            ├── MaxTurnsExceeded
-            ├── MaxTokensExceeded
-            └── WallTimeExceeded
+CodeActError
+├── ConfigError                 bad provider string, unknown backend, bad option
+│   └── MissingDependency       optional extra not installed (message has the pip hint)
+├── LLMError                    the model backend failed after retries
+├── KernelError                 the kernel could not start or answer
+├── FormatError                 the model's reply could not be parsed; message is for the model
+└── AgentStop                   ends a run; carries no error for the user
+    ├── Finished                the model gave a final answer (<solution>)
+    ├── HandBack                the model replied in plain language: the turn goes to the user
+    ├── Interrupted             the user interrupted the run
+    └── LimitExceeded           a budget ran out
+        ├── MaxTurnsExceeded
+        ├── MaxTokensExceeded
+        └── WallTimeExceeded
 """
 
 from __future__ import annotations

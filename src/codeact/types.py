@@ -27,6 +27,7 @@ class Message:
 class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    estimated: bool = False  # the backend reported nothing; counts were estimated
 
     @property
     def total_tokens(self) -> int:

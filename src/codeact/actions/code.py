@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from codeact.actions.templates import template
 from codeact.contracts import Tool
@@ -29,7 +30,7 @@ _CLOSERS = {"<execute>": "</execute>", "<solution>": "</solution>"}
 
 class CodeFormat:
     name = "code"
-    stop = ["</execute>"]
+    stop: ClassVar[list[str]] = ["</execute>"]
 
     def system_prompt(self, tools: Sequence[Tool]) -> str:
         tools_text = ""

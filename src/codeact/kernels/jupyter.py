@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import zmq
-from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import KernelManager
 
@@ -111,7 +111,9 @@ class JupyterKernel:
         km.connection_file = str(self.runtime_dir / "kernel.json")
         km.wrap = spec.wrap
         km._kernel_spec = KernelSpec(
-            argv=spec.argv, language="python", display_name="codeact",
+            argv=spec.argv,
+            language="python",
+            display_name="codeact",
             interrupt_mode=spec.interrupt_mode,
         )
         if spec.transport == "ipc":
@@ -224,7 +226,7 @@ class JupyterKernel:
             wait = min(deadline - time.monotonic(), 0.5)
             if wait <= 0:
                 return False
-            ready = dict(self._poller.poll(wait * 1000))
+            ready = dict(self._poller.poll(int(wait * 1000) + 1))
             if not ready:
                 if not self.is_alive():
                     return False
@@ -259,7 +261,9 @@ class JupyterKernel:
     def _recover(self, out: OutputCollector, timeout: float, msg_id: str) -> None:
         """The deadline passed or the kernel died: interrupt, and restart if that is not enough."""
         if not self.is_alive():
-            out.notices.append(f"The kernel died ({self._exit_reason()}) and was restarted. {STATE_LOST}")
+            out.notices.append(
+                f"The kernel died ({self._exit_reason()}) and was restarted. {STATE_LOST}"
+            )
             self.restart()
             return
         self.interrupt()

@@ -1,10 +1,10 @@
 """LLM backends behind one interface, picked with a `provider:model` string.
 
-    get_llm("local")                       the embedded SmolLM2-135M (llama.cpp, offline)
-    get_llm("local:/models/qwen.gguf")     any GGUF file through llama.cpp
-    get_llm("openai:gpt-4o")               any OpenAI-compatible server (base_url, api_key options)
-    get_llm("scripted", replies=[...])     a deterministic double for tests and demos
-    get_llm("mypkg.llms.MyLLM:model")      your own class, by import path
+get_llm("local")                       the embedded SmolLM2-135M (llama.cpp, offline)
+get_llm("local:/models/qwen.gguf")     any GGUF file through llama.cpp
+get_llm("openai:gpt-4o")               any OpenAI-compatible server (base_url, api_key options)
+get_llm("scripted", replies=[...])     a deterministic double for tests and demos
+get_llm("mypkg.llms.MyLLM:model")      your own class, by import path
 """
 
 from __future__ import annotations

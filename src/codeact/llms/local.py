@@ -57,10 +57,11 @@ class LlamaCppLLM:
         self.name = f"local:{path.stem}"
         self.temperature = temperature
         self.max_tokens = max_tokens
+        self.n_threads = n_threads or min(4, os.cpu_count() or 1)
         self.llama = Llama(
             model_path=str(path),
             n_ctx=n_ctx,
-            n_threads=n_threads or min(4, os.cpu_count() or 1),
+            n_threads=self.n_threads,
             seed=seed,
             verbose=False,
         )
@@ -91,7 +92,7 @@ class LlamaCppLLM:
     def _stream(self, request: dict[str, Any], on_text: TokenCallback) -> tuple[str, str, Usage]:
         chunks: list[str] = []
         reason = "stop"
-        events: Iterator[Any] = self.llama.create_chat_completion(**request, stream=True)
+        events: Iterator[Any] = iter(self.llama.create_chat_completion(**request, stream=True))
         for event in events:
             choice = event["choices"][0]
             piece = choice["delta"].get("content") or ""

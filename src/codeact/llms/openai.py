@@ -80,14 +80,16 @@ class OpenAILLM:
         if not resp.choices:
             raise LLMError(f"{self.name}: the server returned no choices")
         choice = resp.choices[0]
-        usage = Usage(resp.usage.prompt_tokens, resp.usage.completion_tokens) if resp.usage else Usage()
+        usage = (
+            Usage(resp.usage.prompt_tokens, resp.usage.completion_tokens) if resp.usage else Usage()
+        )
         return Completion(
             choice.message.content or "", usage, 0.0, choice.finish_reason or "stop", resp.model
         )
 
     def _complete_streaming(self, request: dict[str, Any], on_text: TokenCallback) -> Completion:
         chunks: list[str] = []
-        usage, reason, model = Usage(), "stop", self.model
+        usage, reason, model = None, "stop", self.model
         events = self.client.chat.completions.create(
             **request, stream=True, stream_options={"include_usage": True}
         )
@@ -102,4 +104,12 @@ class OpenAILLM:
                 chunks.append(delta)
                 on_text(delta)
             reason = event.choices[0].finish_reason or reason
+        if usage is None:  # some servers (llama.cpp's) send no usage when streaming
+            usage = _estimate_usage(request["messages"], len(chunks))
         return Completion("".join(chunks), usage, 0.0, reason, model)
+
+
+def _estimate_usage(messages: list[dict[str, str]], chunks: int) -> Usage:
+    """About one token per streamed chunk, and four characters per prompt token."""
+    prompt_chars = sum(len(m["content"]) for m in messages)
+    return Usage(prompt_chars // 4, chunks, estimated=True)

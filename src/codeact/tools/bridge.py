@@ -26,7 +26,7 @@ def stub_source(tools: Sequence[Tool]) -> str:
         "    '''A tool raised on the host; the message says what went wrong.'''",
         "def _codeact_tool_call(_name, _args, _kwargs):",
         "    __tracebackhide__ = True",
-        f"    _req = _cb_json.dumps({{'tool': _name, 'args': list(_args), 'kwargs': _kwargs}})",
+        "    _req = _cb_json.dumps({'tool': _name, 'args': list(_args), 'kwargs': _kwargs})",
         f"    _raw = _cb_builtins.input({PREFIX!r} + _req)",
         "    _rep = _cb_json.loads(_raw)",
         "    if not _rep['ok']:",

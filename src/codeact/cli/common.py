@@ -1,0 +1,46 @@
+"""What the commands share: building the agent from flags, and turning errors into one line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from codeact.agent import Agent
+from codeact.errors import CodeActError
+from codeact.kernels import get_kernel
+from codeact.llms import get_llm, parse_spec
+
+console = Console(highlight=False)
+
+
+def build_agent(
+    *,
+    llm: str,
+    kernel: str,
+    timeout: float,
+    base_url: str | None,
+    api_key: str | None,
+    **agent_options: Any,
+) -> Agent:
+    llm_options: dict[str, Any] = {}
+    if parse_spec(llm)[0] == "openai":
+        llm_options = {"base_url": base_url, "api_key": api_key}
+    with console.status(f"loading {llm} and starting the {kernel} kernel…"):
+        model = get_llm(llm, **llm_options)
+        runtime = get_kernel(kernel, timeout=timeout)
+        runtime.start()
+    return Agent(model, runtime, exec_timeout=timeout, **agent_options)
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    """Show codeact errors as one red line and exit 2, instead of a traceback."""
+    try:
+        yield
+    except CodeActError as exc:
+        console.print(f"[bold red]error:[/] {exc}")
+        raise typer.Exit(2) from None

@@ -1,0 +1,98 @@
+"""Entry point: `codeact run`, `codeact chat`. Command modules are imported on use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="codeact",
+    help="LLM agents that act by writing and running Python.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+LlmOpt = Annotated[
+    str,
+    typer.Option(
+        "--llm",
+        help="provider:model, e.g. local, local:/path/model.gguf, openai:gpt-4o, scripted:FILE.json",
+    ),
+]
+KernelOpt = Annotated[
+    str, typer.Option("--kernel", help="kernel backend: local, or an import path")
+]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option("--base-url", envvar="OPENAI_BASE_URL", help="OpenAI-compatible server URL"),
+]
+ApiKeyOpt = Annotated[
+    str | None, typer.Option("--api-key", envvar="OPENAI_API_KEY", help="API key for the server")
+]
+TimeoutOpt = Annotated[float, typer.Option("--timeout", help="seconds per code execution")]
+
+
+@app.command()
+def run(
+    task: Annotated[str, typer.Argument(help="what the agent should do")],
+    llm: LlmOpt = "local",
+    kernel: KernelOpt = "local",
+    max_turns: Annotated[int, typer.Option("--max-turns", help="LLM turns before giving up")] = 10,
+    max_tokens: Annotated[int | None, typer.Option(help="token budget for the run")] = None,
+    max_seconds: Annotated[float | None, typer.Option(help="wall-time budget, seconds")] = None,
+    timeout: TimeoutOpt = 60.0,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="save the trajectory JSON")
+    ] = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+) -> None:
+    """Solve TASK with the agent, showing each step live."""
+    from codeact.cli.run_cmd import run_task
+
+    code = run_task(
+        task,
+        llm=llm,
+        kernel=kernel,
+        max_turns=max_turns,
+        max_tokens=max_tokens,
+        max_seconds=max_seconds,
+        timeout=timeout,
+        output=output,
+        base_url=base_url,
+        api_key=api_key,
+    )
+    raise typer.Exit(code)
+
+
+@app.command()
+def chat(
+    llm: LlmOpt = "local",
+    kernel: KernelOpt = "local",
+    max_turns: Annotated[int, typer.Option("--max-turns", help="LLM turns per message")] = 10,
+    timeout: TimeoutOpt = 60.0,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="save the trajectory JSON")
+    ] = None,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+) -> None:
+    """Chat with the agent in the terminal; the kernel persists. Ctrl-C stops running code."""
+    from codeact.cli.chat_cmd import chat_loop
+
+    chat_loop(
+        llm=llm,
+        kernel=kernel,
+        max_turns=max_turns,
+        timeout=timeout,
+        output=output,
+        base_url=base_url,
+        api_key=api_key,
+    )
+
+
+def main() -> None:
+    app()

@@ -49,7 +49,7 @@ class Agent:
     def __init__(
         self,
         llm: LLM | str = "local",
-        kernel: Kernel | str = "local",
+        kernel: Kernel | str = "sandbox",
         *,
         tools: Sequence[Tool] = (),
         action_format: ActionFormat | str = "code",

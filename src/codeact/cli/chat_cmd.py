@@ -29,6 +29,7 @@ def chat_loop(
     output: Path | None,
     base_url: str | None,
     api_key: str | None,
+    allow_unsandboxed: bool = False,
 ) -> None:
     with friendly_errors():
         agent = build_agent(
@@ -37,6 +38,7 @@ def chat_loop(
             timeout=timeout,
             base_url=base_url,
             api_key=api_key,
+            allow_unsandboxed=allow_unsandboxed,
             max_turns=max_turns,
             on_step=StepPrinter(console),
         )

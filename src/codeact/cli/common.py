@@ -24,6 +24,7 @@ def build_agent(
     timeout: float,
     base_url: str | None,
     api_key: str | None,
+    allow_unsandboxed: bool = False,
     **agent_options: Any,
 ) -> Agent:
     llm_options: dict[str, Any] = {}
@@ -31,9 +32,20 @@ def build_agent(
         llm_options = {"base_url": base_url, "api_key": api_key}
     with console.status(f"loading {llm} and starting the {kernel} kernel…"):
         model = get_llm(llm, **llm_options)
-        runtime = get_kernel(kernel, timeout=timeout)
+        runtime = get_kernel(kernel, **_kernel_options(kernel, timeout, allow_unsandboxed))
         runtime.start()
+    if kernel == "local":
+        console.print(
+            "[yellow]warning: the local kernel is NOT sandboxed; run trusted tasks only[/]"
+        )
     return Agent(model, runtime, exec_timeout=timeout, **agent_options)
+
+
+def _kernel_options(kernel: str, timeout: float, allow_unsandboxed: bool) -> dict[str, Any]:
+    options: dict[str, Any] = {"timeout": timeout}
+    if kernel == "sandbox":
+        options["allow_unsandboxed"] = allow_unsandboxed
+    return options
 
 
 @contextmanager

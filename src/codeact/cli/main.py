@@ -23,7 +23,17 @@ LlmOpt = Annotated[
     ),
 ]
 KernelOpt = Annotated[
-    str, typer.Option("--kernel", help="kernel backend: local, or an import path")
+    str,
+    typer.Option(
+        "--kernel", help="sandbox (default), local (unsandboxed), gateway, or an import path"
+    ),
+]
+UnsandboxedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-unsandboxed",
+        help="if bubblewrap is unusable, run code in a plain process with rlimits only",
+    ),
 ]
 BaseUrlOpt = Annotated[
     str | None,
@@ -39,7 +49,7 @@ TimeoutOpt = Annotated[float, typer.Option("--timeout", help="seconds per code e
 def run(
     task: Annotated[str, typer.Argument(help="what the agent should do")],
     llm: LlmOpt = "local",
-    kernel: KernelOpt = "local",
+    kernel: KernelOpt = "sandbox",
     max_turns: Annotated[int, typer.Option("--max-turns", help="LLM turns before giving up")] = 10,
     max_tokens: Annotated[int | None, typer.Option(help="token budget for the run")] = None,
     max_seconds: Annotated[float | None, typer.Option(help="wall-time budget, seconds")] = None,
@@ -49,6 +59,7 @@ def run(
     ] = None,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
+    allow_unsandboxed: UnsandboxedOpt = False,
 ) -> None:
     """Solve TASK with the agent, showing each step live."""
     from codeact.cli.run_cmd import run_task
@@ -64,6 +75,7 @@ def run(
         output=output,
         base_url=base_url,
         api_key=api_key,
+        allow_unsandboxed=allow_unsandboxed,
     )
     raise typer.Exit(code)
 
@@ -71,7 +83,7 @@ def run(
 @app.command()
 def chat(
     llm: LlmOpt = "local",
-    kernel: KernelOpt = "local",
+    kernel: KernelOpt = "sandbox",
     max_turns: Annotated[int, typer.Option("--max-turns", help="LLM turns per message")] = 10,
     timeout: TimeoutOpt = 60.0,
     output: Annotated[
@@ -79,6 +91,7 @@ def chat(
     ] = None,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
+    allow_unsandboxed: UnsandboxedOpt = False,
 ) -> None:
     """Chat with the agent in the terminal; the kernel persists. Ctrl-C stops running code."""
     from codeact.cli.chat_cmd import chat_loop
@@ -91,7 +104,20 @@ def chat(
         output=output,
         base_url=base_url,
         api_key=api_key,
+        allow_unsandboxed=allow_unsandboxed,
     )
+
+
+@app.command()
+def doctor(
+    min_tier: Annotated[
+        str, typer.Option("--min-tier", help="fail unless at least this tier is available")
+    ] = "namespaces",
+) -> None:
+    """Show the isolation tier this machine offers and what each probe found."""
+    from codeact.cli.doctor_cmd import run_doctor
+
+    raise typer.Exit(run_doctor(min_tier))
 
 
 def main() -> None:

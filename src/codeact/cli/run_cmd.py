@@ -23,6 +23,7 @@ def run_task(
     output: Path | None,
     base_url: str | None,
     api_key: str | None,
+    allow_unsandboxed: bool = False,
 ) -> int:
     """Run one task; the exit code is 0 when the agent answered, 1 when it hit a limit."""
     started = time.perf_counter()
@@ -33,6 +34,7 @@ def run_task(
             timeout=timeout,
             base_url=base_url,
             api_key=api_key,
+            allow_unsandboxed=allow_unsandboxed,
             max_turns=max_turns,
             max_tokens=max_tokens,
             max_seconds=max_seconds,

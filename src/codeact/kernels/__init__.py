@@ -8,11 +8,12 @@ from codeact.contracts import Kernel
 from codeact.registry import resolve
 
 KERNELS = {
+    "sandbox": "codeact.kernels.sandbox:SandboxKernel",
     "local": "codeact.kernels.jupyter:JupyterKernel",
 }
 
 
-def get_kernel(name: str = "local", **options: Any) -> Kernel:
+def get_kernel(name: str = "sandbox", **options: Any) -> Kernel:
     """Build a kernel backend by short name or import path; it starts on first use."""
     kernel: Kernel = resolve("kernels", name, KERNELS)(**options)
     return kernel

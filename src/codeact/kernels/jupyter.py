@@ -14,10 +14,10 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import zmq
 from jupyter_client.blocking.client import BlockingKernelClient
@@ -26,14 +26,10 @@ from jupyter_client.manager import KernelManager
 
 from codeact.contracts import Tool
 from codeact.errors import KernelError
+from codeact.kernels.loop import STATE_LOST as STATE_LOST  # re-exported: other kernels use it
+from codeact.kernels.loop import KernelLoop
 from codeact.kernels.output import OutputCollector
-from codeact.tools import bridge
-from codeact.types import Observation
 
-STATE_LOST = (
-    "All variables, imports and definitions are gone; files in the working directory are kept. "
-    "Re-run any setup code you still need."
-)
 KERNEL_ARGV = [
     sys.executable,
     "-m",
@@ -65,7 +61,7 @@ class _Manager(KernelManager):  # type: ignore[misc]
         return self.wrap(cmd) if self.wrap else cmd
 
 
-class JupyterKernel:
+class JupyterKernel(KernelLoop):
     """A stateful Python kernel on this machine (unsandboxed: for trusted code)."""
 
     name = "local"
@@ -94,6 +90,7 @@ class JupyterKernel:
         self.restarts = 0
         self._km: _Manager | None = None
         self._kc: BlockingKernelClient | None = None
+        self._log: BinaryIO | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -118,8 +115,10 @@ class JupyterKernel:
         )
         if spec.transport == "ipc":
             km.ip = str(self.runtime_dir / "kernel")
+        # the kernel's own stdout/stderr (banners, crashes) go to a log, not the user's terminal
+        self._log = (self.runtime_dir / "kernel.log").open("ab")
         try:
-            km.start_kernel(cwd=str(self.workdir), env=spec.env)
+            km.start_kernel(cwd=str(self.workdir), env=spec.env, stdout=self._log, stderr=self._log)
         except Exception as exc:
             raise KernelError(f"could not start the kernel: {exc}") from exc
         self._km = km
@@ -168,6 +167,9 @@ class JupyterKernel:
                 self._km.shutdown_kernel(now=True)
             finally:
                 self._km = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
         shutil.rmtree(self.runtime_dir, ignore_errors=True)
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
@@ -188,35 +190,19 @@ class JupyterKernel:
     def is_alive(self) -> bool:
         return self._km is not None and bool(self._km.is_alive())
 
-    # --- tools --------------------------------------------------------------------------------
+    # --- transport (the execution policy is KernelLoop's) ----------------------------------
 
-    def register_tools(self, tools: Sequence[Tool]) -> None:
-        """Make `tools` callable from code; they run on the host, reached over the stdin channel."""
-        self.tools.update({t.name: t for t in tools})
-        if self._kc is not None and self.tools:
-            self._install_tools()
+    def _connected(self) -> bool:
+        return self._kc is not None
 
-    def _install_tools(self) -> None:
-        obs = self._run(bridge.stub_source(list(self.tools.values())), self.startup_timeout, False)
-        if obs.error:
-            raise KernelError(f"could not install tool stubs: {obs.error.value}")
-
-    # --- execution ----------------------------------------------------------------------------
-
-    def execute(self, code: str, *, timeout: float | None = None) -> Observation:
-        self.start()
-        return self._run(code, self.timeout if timeout is None else timeout, True)
-
-    def _run(self, code: str, timeout: float, store_history: bool) -> Observation:
+    def _send_execute(self, code: str, store_history: bool) -> str:
         assert self._kc is not None
-        started = time.monotonic()
-        out = OutputCollector(
-            self.workdir, max_chars=self.max_output_chars, render_limit=self.render_limit
-        )
-        msg_id = self._kc.execute(code, allow_stdin=True, store_history=store_history)
-        if not self._await_idle(msg_id, out, started + timeout):
-            self._recover(out, timeout, msg_id)
-        return out.observation(time.monotonic() - started)
+        msg_id: str = self._kc.execute(code, allow_stdin=True, store_history=store_history)
+        return msg_id
+
+    def _send_input(self, value: str, request: dict[str, Any]) -> None:
+        assert self._kc is not None
+        self._kc.input(value)
 
     def _await_idle(self, msg_id: str, out: OutputCollector, deadline: float) -> bool:
         """Pump messages until the kernel is idle (True) or the deadline passes / it dies (False)."""
@@ -234,50 +220,14 @@ class JupyterKernel:
             if stdin.socket in ready:
                 self._answer_input(stdin.get_msg(timeout=0), out)
             while iopub.msg_ready():
-                msg = iopub.get_msg(timeout=0)
-                if msg["parent_header"].get("msg_id") != msg_id:
-                    continue
-                if msg["msg_type"] == "status":
-                    if msg["content"]["execution_state"] == "idle":
-                        self._drain_shell_reply()
-                        return True
-                else:
-                    out.add(msg)
+                if self._on_iopub(iopub.get_msg(timeout=0), msg_id, out):
+                    self._drain_shell_reply()
+                    return True
 
     def _drain_shell_reply(self) -> None:
         assert self._kc is not None
         while self._kc.shell_channel.msg_ready():
             self._kc.shell_channel.get_msg(timeout=0)
-
-    def _answer_input(self, msg: dict[str, Any], out: OutputCollector) -> None:
-        assert self._kc is not None
-        prompt = msg["content"].get("prompt", "")
-        if bridge.is_tool_request(prompt):
-            self._kc.input(bridge.answer(prompt, self.tools))
-        else:
-            out.notices.append("input() is not available: no user is attached to this kernel")
-            self._kc.input(bridge.EOF_REPLY)
-
-    def _recover(self, out: OutputCollector, timeout: float, msg_id: str) -> None:
-        """The deadline passed or the kernel died: interrupt, and restart if that is not enough."""
-        if not self.is_alive():
-            out.notices.append(
-                f"The kernel died ({self._exit_reason()}) and was restarted. {STATE_LOST}"
-            )
-            self.restart()
-            return
-        self.interrupt()
-        if self._await_idle(msg_id, out, time.monotonic() + self.interrupt_grace):
-            out.notices.append(
-                f"Execution timed out after {timeout:g} s and was interrupted. "
-                "Variables defined before the interrupted code are kept."
-            )
-            return
-        self.restart()
-        out.notices.append(
-            f"Execution timed out after {timeout:g} s and did not respond to an interrupt, "
-            f"so the kernel was restarted. {STATE_LOST}"
-        )
 
     def _exit_reason(self) -> str:
         proc = getattr(self._km.provisioner, "process", None) if self._km else None

@@ -1,0 +1,57 @@
+"""`codeact doctor`: the isolation tier, each probe, and a live check inside a sandbox."""
+
+from __future__ import annotations
+
+import time
+
+from rich.table import Table
+
+from codeact.cli.common import console
+from codeact.errors import CodeActError
+from codeact.kernels.isolation import probe
+
+LIVE_CHECK = """
+import os, socket
+checks = {"uid": os.getuid(), "cwd": os.getcwd(), "host_home_visible": os.path.exists("/root/.bashrc")}
+try:
+    socket.create_connection(("1.1.1.1", 53), timeout=1); checks["network"] = "REACHABLE"
+except OSError as e:
+    checks["network"] = f"blocked ({e.strerror or e})"
+try:
+    open("/usr/.codeact-probe", "w"); checks["root_fs"] = "WRITABLE"
+except OSError:
+    checks["root_fs"] = "read-only"
+print(checks)
+"""
+
+
+def run_doctor(min_tier: str) -> int:
+    report = probe()
+    table = Table(title="isolation probes", show_lines=False)
+    table.add_column("probe")
+    table.add_column("ok")
+    table.add_column("found")
+    for p in report.probes:
+        table.add_row(p.name, "[green]yes[/]" if p.ok else "[red]no[/]", p.detail)
+    console.print(table)
+    console.print(f"isolation tier: [bold]{report.tier}[/] (required: {min_tier})")
+    if not report.at_least(min_tier):
+        for fix in report.missing_for(min_tier):
+            console.print(f"[red]missing:[/] {fix}")
+        return 1
+    return _live_check(min_tier)
+
+
+def _live_check(min_tier: str) -> int:
+    from codeact.kernels.sandbox import SandboxKernel
+
+    started = time.perf_counter()
+    try:
+        with SandboxKernel(min_tier=min_tier) as kernel:
+            boot = time.perf_counter() - started
+            obs = kernel.execute(LIVE_CHECK)
+    except CodeActError as exc:
+        console.print(f"[red]sandbox failed to start:[/] {exc}")
+        return 1
+    console.print(f"live sandbox: started in {boot:.2f} s; inside it: {obs}")
+    return 0 if obs.error is None else 1

@@ -1,0 +1,140 @@
+"""The execution policy shared by kernels that speak the Jupyter protocol (local and gateway).
+
+A subclass supplies the transport (send an execute request, send an input reply, pump messages
+until idle) and the lifecycle (interrupt, restart, liveness); this class runs code, answers tool
+calls, and heals: past the deadline it interrupts, and restarts when the interrupt is not enough
+or the kernel died, saying so in the observation.
+"""
+
+from __future__ import annotations
+
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from codeact.contracts import Tool
+from codeact.errors import KernelError
+from codeact.kernels.output import OutputCollector
+from codeact.tools import bridge
+from codeact.types import Observation
+
+STATE_LOST = (
+    "All variables, imports and definitions are gone; files in the working directory are kept. "
+    "Re-run any setup code you still need."
+)
+
+
+class KernelLoop(ABC):
+    """Run code, answer tool calls and recover from hangs and deaths; transport left abstract."""
+
+    workdir: Path
+    timeout: float
+    interrupt_grace: float
+    startup_timeout: float
+    max_output_chars: int
+    render_limit: int
+    tools: dict[str, Tool]
+
+    # --- what a transport provides --------------------------------------------------------------
+
+    @abstractmethod
+    def start(self) -> None: ...
+
+    @abstractmethod
+    def restart(self) -> None: ...
+
+    @abstractmethod
+    def interrupt(self) -> None: ...
+
+    @abstractmethod
+    def is_alive(self) -> bool: ...
+
+    @abstractmethod
+    def _connected(self) -> bool:
+        """Whether the kernel is started and can take requests now."""
+
+    @abstractmethod
+    def _send_execute(self, code: str, store_history: bool) -> str:
+        """Send an execute_request (stdin allowed); return its msg_id."""
+
+    @abstractmethod
+    def _send_input(self, value: str, request: dict[str, Any]) -> None:
+        """Send `value` as the input_reply to `request`."""
+
+    @abstractmethod
+    def _await_idle(self, msg_id: str, out: OutputCollector, deadline: float) -> bool:
+        """Pump messages until the kernel is idle (True) or the deadline passes / it dies (False)."""
+
+    @abstractmethod
+    def _exit_reason(self) -> str:
+        """Why the kernel died, for the notice (e.g. "exit code 3")."""
+
+    # --- tools ----------------------------------------------------------------------------------
+
+    def register_tools(self, tools: Sequence[Tool]) -> None:
+        """Make `tools` callable from code; they run on the host, reached over the stdin channel."""
+        self.tools.update({t.name: t for t in tools})
+        if self._connected() and self.tools:
+            self._install_tools()
+
+    def _install_tools(self) -> None:
+        obs = self._run(bridge.stub_source(list(self.tools.values())), self.startup_timeout, False)
+        if obs.error:
+            raise KernelError(f"could not install tool stubs: {obs.error.value}")
+
+    def _answer_input(self, msg: dict[str, Any], out: OutputCollector) -> None:
+        prompt = msg["content"].get("prompt", "")
+        if bridge.is_tool_request(prompt):
+            self._send_input(bridge.answer(prompt, self.tools), msg)
+        else:
+            out.notices.append("input() is not available: no user is attached to this kernel")
+            self._send_input(bridge.EOF_REPLY, msg)
+
+    # --- execution ------------------------------------------------------------------------------
+
+    def execute(self, code: str, *, timeout: float | None = None) -> Observation:
+        self.start()
+        return self._run(code, self.timeout if timeout is None else timeout, True)
+
+    def _run(self, code: str, timeout: float, store_history: bool) -> Observation:
+        started = time.monotonic()
+        out = OutputCollector(
+            self.workdir, max_chars=self.max_output_chars, render_limit=self.render_limit
+        )
+        msg_id = self._send_execute(code, store_history)
+        if not self._await_idle(msg_id, out, started + timeout):
+            self._recover(out, timeout, msg_id)
+        return out.observation(time.monotonic() - started)
+
+    @staticmethod
+    def _on_iopub(msg: dict[str, Any], msg_id: str, out: OutputCollector) -> bool:
+        """Collect one iopub message; True when it says execution `msg_id` is over."""
+        if msg["parent_header"].get("msg_id") != msg_id:
+            return False
+        if msg["header"]["msg_type"] == "status":
+            return bool(msg["content"]["execution_state"] == "idle")
+        out.add(msg)
+        return False
+
+    def _recover(self, out: OutputCollector, timeout: float, msg_id: str) -> None:
+        """The deadline passed or the kernel died: interrupt, and restart if that is not enough."""
+        if not self.is_alive():
+            out.notices.append(
+                f"The kernel died ({self._exit_reason()}) and was restarted. {STATE_LOST}"
+            )
+            self.restart()
+            return
+        self.interrupt()
+        if self._await_idle(msg_id, out, time.monotonic() + self.interrupt_grace):
+            out.notices.append(
+                f"Execution timed out after {timeout:g} s and was interrupted. "
+                "Variables defined before the interrupted code are kept."
+            )
+            return
+        self.restart()
+        out.notices.append(
+            f"Execution timed out after {timeout:g} s and did not respond to an interrupt, "
+            f"so the kernel was restarted. {STATE_LOST}"
+        )

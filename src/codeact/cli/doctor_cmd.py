@@ -53,5 +53,5 @@ def _live_check(min_tier: str) -> int:
     except CodeActError as exc:
         console.print(f"[red]sandbox failed to start:[/] {exc}")
         return 1
-    console.print(f"live sandbox: started in {boot:.2f} s; inside it: {obs}")
+    console.print(f"live sandbox: started in {boot:.2f} s; inside it: {obs}", soft_wrap=True)
     return 0 if obs.error is None else 1

@@ -10,6 +10,7 @@ from codeact.registry import resolve
 KERNELS = {
     "sandbox": "codeact.kernels.sandbox:SandboxKernel",
     "local": "codeact.kernels.jupyter:JupyterKernel",
+    "gateway": "codeact.kernels.gateway:GatewayKernel",
 }
 
 

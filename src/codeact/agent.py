@@ -117,7 +117,9 @@ class Agent:
         self.kernel.start()
         if self.tools:
             self.kernel.register_tools(self.tools)
-        prompt = self._system_prompt or self.format.system_prompt(self.tools)
+        # always render the format's prompt: formats such as text learn the tools from it
+        prompt = self.format.system_prompt(self.tools)
+        prompt = self._system_prompt or prompt
         self.trajectory.messages.append(Message("system", prompt))
 
     # --- one turn ---------------------------------------------------------------------------
@@ -211,18 +213,39 @@ class _Budget:
 
 
 def call_tool(tools: Sequence[Tool], call: ToolCall) -> Observation:
-    """Run a tool on the host for the JSON and text formats; errors become the observation."""
+    """Run a tool on the host for the JSON and text formats; errors become the observation.
+
+    The arguments are bound to the signature first, so a call the model got wrong (an unknown or
+    missing argument) is told apart from a tool that raised, and answered with the signature.
+    """
+    from codeact.types import ExecutionError  # here, so this change stays inside call_tool()
+
     started = time.perf_counter()
+
+    def failed(exc: Exception, hint: str = "") -> Observation:
+        name, value = type(exc).__name__, str(exc)
+        return Observation(
+            output=f"{name}: {value}{hint}",
+            error=ExecutionError(name, value, traceback=""),
+            seconds=time.perf_counter() - started,
+        )
+
     by_name = {t.name: t for t in tools}
     if call.name not in by_name:
         known = ", ".join(sorted(by_name)) or "none"
-        return Observation(output=f"Unknown tool {call.name!r}. Available tools: {known}.")
+        return failed(NameError(f"unknown tool {call.name!r}"), f". Available tools: {known}.")
+    tool = by_name[call.name]
+    # FunctionTool has bind(); other tools report bad arguments by raising, like any error
+    bind = getattr(tool, "bind", None)
     try:
-        value = by_name[call.name](**call.args)
-    except Exception as exc:  # a tool that raises becomes an observation
-        return Observation(
-            output=f"{type(exc).__name__}: {exc}", seconds=time.perf_counter() - started
-        )
+        if callable(bind):
+            bind(call.args)
+    except TypeError as exc:
+        return failed(exc, f". The signature is {tool.signature}.")
+    try:
+        value = tool(**call.args)
+    except Exception as exc:  # a tool that raises becomes an observation; the run goes on
+        return failed(exc)
     return Observation(output=repr(value), seconds=time.perf_counter() - started)
 
 

@@ -9,6 +9,8 @@ from codeact.registry import resolve
 
 FORMATS = {
     "code": "codeact.actions.code:CodeFormat",
+    "json": "codeact.actions.json_call:JSONFormat",
+    "text": "codeact.actions.text:TextFormat",
 }
 
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from codeact.actions.common import render_observation
 from codeact.actions.templates import template
 from codeact.contracts import Tool
 from codeact.errors import FormatError
@@ -60,7 +61,7 @@ class CodeFormat:
         return text if block is None else text[: block.end] + block.closer
 
     def render_observation(self, observation: Observation | str) -> str:
-        return f"Observation:\n{observation}"
+        return render_observation(observation)
 
 
 @dataclass

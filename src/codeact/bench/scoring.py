@@ -1,0 +1,134 @@
+"""Answer checking: correct, lenient about format, strict about value.
+
+`matches(predicted, truth, check)` compares what the model wrote with the ground truth:
+
+- Numbers: the prediction is read as a number after removing thousands separators, currency
+  signs, a trailing %, and surrounding words when exactly one number is present ("8,100",
+  "$8,100.00", "8100" and "The total is 8100." all read 8100). Compared with `math.isclose`
+  using the task's relative and absolute tolerance. Never truncated to int.
+- Booleans: true/false, yes/no.
+- Text: whitespace collapsed, surrounding quotes and a final period dropped, case-insensitive
+  unless the task says otherwise.
+- Lists and tuples: the prediction is parsed as a Python or JSON literal, else split on commas;
+  lengths must match; elements compared recursively, in order unless the task is `unordered`.
+- Dicts: parsed the same way; the same keys (compared as text) and values compared recursively.
+
+`call_matches(made, expected, check)` compares a tool call: the same name, and the same argument
+names with values equal under the rules above.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+from typing import Any
+
+from codeact.bench.suite import Call, Check
+
+_NUMBER = re.compile(r"[-+]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_CURRENCY = re.compile(r"^[\s$€£¥]*|\s*(?:usd|eur|gbp|dollars?|euros?)\s*$", re.IGNORECASE)
+
+
+def matches(predicted: Any, truth: Any, check: Check | None = None) -> bool:
+    check = check or Check()
+    if isinstance(truth, bool):
+        return _as_bool(predicted) is truth
+    if isinstance(truth, int | float):
+        number = as_number(predicted)
+        return number is not None and math.isclose(
+            number, float(truth), rel_tol=check.rel_tol, abs_tol=check.abs_tol
+        )
+    if isinstance(truth, list | tuple):
+        return _match_sequence(_as_container(predicted, list), list(truth), check)
+    if isinstance(truth, dict):
+        return _match_dict(_as_container(predicted, dict), truth, check)
+    if truth is None:
+        return predicted is None or _text(predicted, check) in ("none", "null", "")
+    return _text(predicted, check) == _text(truth, check)
+
+
+def call_matches(made: Call, expected: Call, check: Check | None = None) -> bool:
+    check = check or Check()
+    if made.name != expected.name or set(made.args) != set(expected.args):
+        return False
+    return all(matches(made.args[k], v, check) for k, v in expected.args.items())
+
+
+def as_number(value: Any) -> float | None:
+    """Read a number out of `value`; None when it holds no number or several."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if not isinstance(value, str):
+        return None
+    text = _CURRENCY.sub("", value.strip().strip("'\"").rstrip(".").strip())
+    text = text.removesuffix("%").strip()  # "12%" reads 12: the task states its unit
+    found = _NUMBER.fullmatch(text) or _single_number(value)
+    if found is None:
+        return None
+    try:
+        return float(found.group(0).replace(",", "").replace("_", ""))
+    except ValueError:
+        return None
+
+
+def _single_number(text: str) -> re.Match[str] | None:
+    found = list(_NUMBER.finditer(text))
+    return found[0] if len(found) == 1 else None
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().strip("'\".").lower()
+    return {"true": True, "yes": True, "false": False, "no": False}.get(word)
+
+
+def _text(value: Any, check: Check) -> str:
+    text = " ".join(str(value).split()).strip().strip("'\"").rstrip(".").strip()
+    return text if check.case_sensitive else text.lower()
+
+
+def _as_container(value: Any, kind: type) -> Any:
+    if isinstance(value, kind) or (kind is list and isinstance(value, tuple)):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    for read in (ast.literal_eval, json.loads):
+        try:
+            parsed: Any = read(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+        if isinstance(parsed, kind) or (kind is list and isinstance(parsed, tuple | set)):
+            return list(parsed) if kind is list else parsed
+    if kind is list:
+        inner = text.strip("[]()")
+        return [item.strip() for item in inner.split(",")] if inner.strip() else []
+    return None
+
+
+def _match_sequence(predicted: Any, truth: list[Any], check: Check) -> bool:
+    if not isinstance(predicted, list | tuple) or len(predicted) != len(truth):
+        return False
+    if not check.unordered:
+        return all(matches(p, t, check) for p, t in zip(predicted, truth, strict=True))
+    left = list(predicted)
+    for t in truth:  # greedy multiset matching; elements are small values
+        hit = next((i for i, p in enumerate(left) if matches(p, t, check)), None)
+        if hit is None:
+            return False
+        left.pop(hit)
+    return True
+
+
+def _match_dict(predicted: Any, truth: dict[Any, Any], check: Check) -> bool:
+    if not isinstance(predicted, dict):
+        return False
+    keys = {_text(k, check): v for k, v in predicted.items()}
+    if set(keys) != {_text(k, check) for k in truth}:
+        return False
+    return all(matches(keys[_text(k, check)], v, check) for k, v in truth.items())

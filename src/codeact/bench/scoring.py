@@ -103,8 +103,10 @@ def _as_container(value: Any, kind: type) -> Any:
             parsed: Any = read(text)
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             continue
-        if isinstance(parsed, kind) or (kind is list and isinstance(parsed, tuple | set)):
-            return list(parsed) if kind is list else parsed
+        if kind is list and isinstance(parsed, list | tuple | set):
+            return list(parsed)
+        if isinstance(parsed, kind):
+            return parsed
     if kind is list:
         inner = text.strip("[]()")
         return [item.strip() for item in inner.split(",")] if inner.strip() else []

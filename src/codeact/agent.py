@@ -17,6 +17,7 @@ from codeact import __version__
 from codeact.contracts import LLM, ActionFormat, Kernel, TokenCallback, Tool
 from codeact.errors import (
     AgentStop,
+    ConfigError,
     Finished,
     FormatError,
     HandBack,
@@ -44,12 +45,16 @@ NEEDS_SOLUTION = (
 
 
 class Agent:
-    """A CodeAct agent session: an LLM, a kernel, an action format and tools."""
+    """A CodeAct agent session: an LLM, a kernel, an action format and tools.
+
+    `kernel=None` is allowed for the JSON and text formats, which call tools on the host and run
+    no code.
+    """
 
     def __init__(
         self,
         llm: LLM | str = "local",
-        kernel: Kernel | str = "sandbox",
+        kernel: Kernel | str | None = "sandbox",
         *,
         tools: Sequence[Tool] = (),
         action_format: ActionFormat | str = "code",
@@ -100,10 +105,12 @@ class Agent:
     def interrupt(self) -> None:
         """Stop the current run at the next safe point, interrupting running code (thread-safe)."""
         self._interrupted = True
-        self.kernel.interrupt()
+        if self.kernel is not None:
+            self.kernel.interrupt()
 
     def close(self) -> None:
-        self.kernel.shutdown()
+        if self.kernel is not None:
+            self.kernel.shutdown()
 
     def __enter__(self) -> Agent:
         return self
@@ -114,9 +121,10 @@ class Agent:
     def _open(self) -> None:
         if self.trajectory.messages:
             return
-        self.kernel.start()
-        if self.tools:
-            self.kernel.register_tools(self.tools)
+        if self.kernel is not None:
+            self.kernel.start()
+            if self.tools:
+                self.kernel.register_tools(self.tools)
         # always render the format's prompt: formats such as text learn the tools from it
         prompt = self.format.system_prompt(self.tools)
         prompt = self._system_prompt or prompt
@@ -169,6 +177,8 @@ class Agent:
 
     def _execute(self, action: Action, run: _Budget) -> Observation:
         if isinstance(action, CodeAction):
+            if self.kernel is None:
+                raise ConfigError(f"the {self.format.name} format gave code, but no kernel is set")
             return self.kernel.execute(action.code, timeout=run.exec_timeout(self.exec_timeout))
         if isinstance(action, ToolCall):
             return call_tool(self.tools, action)
@@ -182,7 +192,9 @@ class Agent:
         return {
             "codeact_version": __version__,
             "llm": self.llm.name,
-            "kernel": getattr(self.kernel, "name", type(self.kernel).__name__),
+            "kernel": getattr(self.kernel, "name", type(self.kernel).__name__)
+            if self.kernel
+            else None,
             "format": self.format.name,
             "tools": [t.name for t in self.tools],
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -257,7 +269,7 @@ def _build_llm(llm: LLM | str) -> LLM:
     return llm
 
 
-def _build_kernel(kernel: Kernel | str) -> Kernel:
+def _build_kernel(kernel: Kernel | str | None) -> Kernel | None:
     if isinstance(kernel, str):
         from codeact.kernels import get_kernel
 

@@ -42,9 +42,9 @@ def chat_loop(
             max_turns=max_turns,
             on_step=StepPrinter(console),
         )
+    workdir = agent.kernel.workdir if agent.kernel else "none"
     console.print(
-        f"[bold]codeact chat[/] · {agent.llm.name} · working directory "
-        f"{agent.kernel.workdir} · /exit to leave"
+        f"[bold]codeact chat[/] · {agent.llm.name} · working directory {workdir} · /exit to leave"
     )
     with agent:
         while (message := _ask()) is not None:

@@ -120,5 +120,79 @@ def doctor(
     raise typer.Exit(run_doctor(min_tier))
 
 
+bench_app = typer.Typer(
+    help="The paper's experiments: code vs JSON vs text actions on the same tools.",
+    no_args_is_help=True,
+)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("run")
+def bench_run(
+    suite: Annotated[
+        str,
+        typer.Option(
+            help="multiturn, atomic, a domain (travel, trade, dna, decoding, web), or an import path"
+        ),
+    ] = "multiturn",
+    llm: Annotated[
+        list[str],
+        typer.Option(
+            "--llm", help="provider:model; repeat for several; 'oracle' replays the references"
+        ),
+    ] = ["oracle"],  # noqa: B006 (typer reads defaults, never mutates them)
+    formats: Annotated[str, typer.Option("--formats", help="comma-separated")] = "code,json,text",
+    protocol: Annotated[str, typer.Option(help="feedback (the paper's) or pass@1")] = "feedback",
+    max_turns: Annotated[int, typer.Option("--max-turns")] = 10,
+    seeds: Annotated[int, typer.Option(help="repetitions per task")] = 1,
+    kernel: KernelOpt = "sandbox",
+    workers: Annotated[int, typer.Option(help="parallel episodes")] = 2,
+    engine: Annotated[str, typer.Option(help="process, serial or ray")] = "process",
+    limit: Annotated[int | None, typer.Option(help="only the first N tasks")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="results folder")] = Path("runs/bench"),
+    max_tokens: Annotated[int, typer.Option(help="per LLM reply")] = 512,
+    base_url: BaseUrlOpt = None,
+    api_key: ApiKeyOpt = None,
+    report: Annotated[bool, typer.Option(help="write the report when done")] = True,
+) -> None:
+    """Run the grid task x model x format; resumable (finished rows are skipped)."""
+    from codeact.cli.bench_cmd import run_bench
+
+    raise typer.Exit(
+        run_bench(
+            suite=suite,
+            models=llm,
+            formats=formats.split(","),
+            protocol=protocol,
+            max_turns=max_turns,
+            seeds=seeds,
+            kernel=kernel,
+            workers=workers,
+            engine=engine,
+            limit=limit,
+            out=out,
+            max_tokens=max_tokens,
+            base_url=base_url,
+            api_key=api_key,
+            report=report,
+        )
+    )
+
+
+@bench_app.command("report")
+def bench_report(
+    results: Annotated[
+        Path, typer.Argument(help="a results.jsonl, or the folder holding it")
+    ] = Path("runs/bench"),
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="where to write the report")
+    ] = None,
+) -> None:
+    """Print the paper-style table and write report.md, report.csv and report.png."""
+    from codeact.cli.bench_cmd import show_report
+
+    raise typer.Exit(show_report(results, out))
+
+
 def main() -> None:
     app()

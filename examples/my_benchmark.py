@@ -1,0 +1,65 @@
+"""A user-defined benchmark: tasks plus tools, in one module, with no change to the harness.
+
+    PYTHONPATH=examples codeact bench run --suite my_benchmark --llm oracle
+
+A suite module exposes SUITE. Each task computes its ground truth from the tools and gives a
+reference solution per action format (built here from one plan by `references`).
+"""
+
+from __future__ import annotations
+
+from codeact import tool
+from codeact.bench.suite import Call, Suite, Task, references
+from codeact.contracts import Tool
+
+PRICES = {"apple": 0.5, "bread": 2.25, "cheese": 6.8, "coffee": 9.5}
+STOCK = {"apple": 40, "bread": 3, "cheese": 0, "coffee": 12}
+
+
+def make_tools() -> list[Tool]:
+    @tool
+    def price(item: str) -> float:
+        """Unit price of an item in dollars."""
+        return PRICES[item]
+
+    @tool
+    def in_stock(item: str) -> int:
+        """How many units of the item the shop has."""
+        return STOCK[item]
+
+    return [price, in_stock]
+
+
+def _basket_task() -> Task:
+    basket = {"apple": 6, "bread": 2, "cheese": 1}
+    tools = make_tools()
+    available = {i: n for i, n in basket.items() if STOCK[i] >= n}
+    answer = round(sum(PRICES[i] * n for i, n in available.items()), 2)
+    calls = [Call("in_stock", {"item": i}) for i in basket]
+    calls += [Call("price", {"item": i}) for i in available]
+    code = (
+        f"basket = {basket!r}\n"
+        "total = sum(price(i) * n for i, n in basket.items() if in_stock(i) >= n)\n"
+        "print(round(total, 2))"
+    )
+    prompt = (
+        f"I want to buy {basket}. Skip items the shop lacks enough of. "
+        "What do I pay, in dollars? Answer with the number only."
+    )
+    return Task(
+        "shop-basket", "shop", prompt, answer, make_tools, references(tools, calls, code, answer)
+    )
+
+
+def _cheapest_task() -> Task:
+    tools = make_tools()
+    answer = min(PRICES, key=PRICES.__getitem__)
+    calls = [Call("price", {"item": i}) for i in PRICES]
+    code = f"print(min({list(PRICES)!r}, key=price))"
+    prompt = f"Which of {list(PRICES)} is the cheapest? Answer with the item name."
+    return Task(
+        "shop-cheapest", "shop", prompt, answer, make_tools, references(tools, calls, code, answer)
+    )
+
+
+SUITE = Suite("my_benchmark", "a two-task shop example", [_basket_task(), _cheapest_task()])

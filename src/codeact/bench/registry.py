@@ -1,0 +1,57 @@
+"""Finding suites by name: built-ins, `codeact.benchmarks` entry points, or an import path.
+
+A suite is any module or object with a `SUITE: Suite` attribute (or a Suite itself), so adding a
+benchmark needs no change to the harness:
+
+    codeact bench run --suite mypkg.mybench          # a module defining SUITE
+    [project.entry-points."codeact.benchmarks"]      # or, in your pyproject.toml
+    mybench = "mypkg.mybench"
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib.metadata import entry_points
+from typing import Any
+
+from codeact.bench.suite import Suite
+from codeact.errors import ConfigError
+
+BUILTIN = {
+    "travel": "codeact.bench.tasks.travel",
+    "trade": "codeact.bench.tasks.trade",
+    "dna": "codeact.bench.tasks.dna",
+    "decoding": "codeact.bench.tasks.decoding",
+    "web": "codeact.bench.tasks.web",
+    "atomic": "codeact.bench.tasks.atomic",
+}
+# the multi-tool, multi-turn suite (M3ToolEval-style) is the five domains together
+GROUPS = {"multiturn": ["travel", "trade", "dna", "decoding", "web"]}
+
+
+def load_suite(name: str) -> Suite:
+    if name in GROUPS:
+        parts = [load_suite(n) for n in GROUPS[name]]
+        tasks = [t for part in parts for t in part.tasks]
+        return Suite(name, f"{', '.join(GROUPS[name])} together", tasks, "multi_turn")
+    return _as_suite(name, _find(name))
+
+
+def _find(name: str) -> Any:
+    if name in BUILTIN:
+        return importlib.import_module(BUILTIN[name])
+    for ep in entry_points(group="codeact.benchmarks"):
+        if ep.name == name:
+            return ep.load()
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        known = ", ".join([*BUILTIN, *GROUPS])
+        raise ConfigError(f"unknown suite {name!r} ({exc}); built-in: {known}") from exc
+
+
+def _as_suite(name: str, found: Any) -> Suite:
+    suite = found if isinstance(found, Suite) else getattr(found, "SUITE", None)
+    if not isinstance(suite, Suite):
+        raise ConfigError(f"{name!r} has no SUITE (a codeact.bench.suite.Suite)")
+    return suite

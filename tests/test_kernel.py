@@ -142,3 +142,19 @@ def test_tools_survive_a_restart(kernel: JupyterKernel) -> None:
     kernel.register_tools([convert])
     kernel.execute("import os; os._exit(1)")
     assert str(kernel.execute("convert(1, 2)['amount']")) == "2"
+
+
+def test_opt_in_replay_rebuilds_state_after_a_crash(tmp_path: Path) -> None:
+    with JupyterKernel(tmp_path, replay_on_restart=True) as k:
+        k.execute("import math\nradius = 2")
+        k.execute("area = math.pi * radius ** 2")
+        k.execute("undefined_name")  # failed cells are not replayed
+        obs = k.execute("import os\nos._exit(1)")
+        assert "rebuilt by replaying the 2 earlier successful cells" in str(obs)
+        assert str(k.execute("round(area, 2)")) == "12.57"
+
+
+def test_without_replay_the_notice_says_state_is_gone(kernel: JupyterKernel) -> None:
+    kernel.execute("radius = 2")
+    assert "gone" in str(kernel.execute("import os\nos._exit(1)"))
+    assert "NameError" in str(kernel.execute("radius"))

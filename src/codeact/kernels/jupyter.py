@@ -8,13 +8,14 @@ notice. Subclasses change how the kernel process is launched (see `launch_spec`)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -75,6 +76,7 @@ class JupyterKernel(KernelLoop):
         startup_timeout: float = 30.0,
         max_output_chars: int = 1_000_000,
         render_limit: int = 4000,
+        replay_on_restart: bool = False,
     ) -> None:
         self._own_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="codeact-")).resolve()
@@ -84,6 +86,7 @@ class JupyterKernel(KernelLoop):
         self.startup_timeout = startup_timeout
         self.max_output_chars = max_output_chars
         self.render_limit = render_limit
+        self.replay_on_restart = replay_on_restart
         self.tools: dict[str, Tool] = {}
         # IPC sockets and the connection file live outside the workspace the code can see.
         self.runtime_dir = Path(tempfile.mkdtemp(prefix="codeact-run-"))
@@ -218,16 +221,24 @@ class JupyterKernel(KernelLoop):
                     return False
                 continue
             if stdin.socket in ready:
-                self._answer_input(stdin.get_msg(timeout=0), out)
-            while iopub.msg_ready():
-                if self._on_iopub(iopub.get_msg(timeout=0), msg_id, out):
-                    self._drain_shell_reply()
-                    return True
+                with _drop_malformed(out):
+                    self._answer_input(stdin.get_msg(timeout=0), out)
+            while iopub.msg_ready() and time.monotonic() < deadline:
+                with _drop_malformed(out):
+                    msg = iopub.get_msg(timeout=0)
+                    # The manager signs its interrupt_request with a clone of our session whose
+                    # counter starts apart from ours, so after a restart its status messages can
+                    # carry the msg_id of our execution: only execute_request's messages are ours.
+                    parent_type = msg["parent_header"].get("msg_type", "execute_request")
+                    if parent_type == "execute_request" and self._on_iopub(msg, msg_id, out):
+                        self._drain_shell_reply()
+                        return True
 
     def _drain_shell_reply(self) -> None:
         assert self._kc is not None
         while self._kc.shell_channel.msg_ready():
-            self._kc.shell_channel.get_msg(timeout=0)
+            with contextlib.suppress(Exception):
+                self._kc.shell_channel.get_msg(timeout=0)
 
     def _exit_reason(self) -> str:
         proc = getattr(self._km.provisioner, "process", None) if self._km else None
@@ -240,3 +251,15 @@ class JupyterKernel(KernelLoop):
             except ValueError:
                 return f"killed by signal {-code}"
         return f"exit code {code}"
+
+
+@contextlib.contextmanager
+def _drop_malformed(out: OutputCollector) -> Iterator[None]:
+    """Skip a message the kernel's code forged or garbled (bad signature, missing fields): it must
+    not take down the host's side of the session. Said once per execution."""
+    try:
+        yield
+    except Exception as exc:
+        note = "a malformed message from the kernel was ignored"
+        if not any(n.startswith(note) for n in out.notices):
+            out.notices.append(f"{note} ({type(exc).__name__})")

@@ -36,6 +36,9 @@ class KernelLoop(ABC):
     max_output_chars: int
     render_limit: int
     tools: dict[str, Tool]
+    # opt-in: after a restart, re-run the cells that succeeded, to rebuild the lost state
+    replay_on_restart: bool = False
+    _good_cells: list[str] | None = None
 
     # --- what a transport provides --------------------------------------------------------------
 
@@ -96,7 +99,10 @@ class KernelLoop(ABC):
 
     def execute(self, code: str, *, timeout: float | None = None) -> Observation:
         self.start()
-        return self._run(code, self.timeout if timeout is None else timeout, True)
+        obs = self._run(code, self.timeout if timeout is None else timeout, True)
+        if self.replay_on_restart and obs.ok:
+            self._good_cells = [*(self._good_cells or []), code]
+        return obs
 
     def _run(self, code: str, timeout: float, store_history: bool) -> Observation:
         started = time.monotonic()
@@ -121,10 +127,9 @@ class KernelLoop(ABC):
     def _recover(self, out: OutputCollector, timeout: float, msg_id: str) -> None:
         """The deadline passed or the kernel died: interrupt, and restart if that is not enough."""
         if not self.is_alive():
-            out.notices.append(
-                f"The kernel died ({self._exit_reason()}) and was restarted. {STATE_LOST}"
-            )
+            reason = self._exit_reason()  # read before the restart replaces the process
             self.restart()
+            out.notices.append(f"The kernel died ({reason}) and was restarted. {self._rebuild()}")
             return
         self.interrupt()
         if self._await_idle(msg_id, out, time.monotonic() + self.interrupt_grace):
@@ -136,5 +141,19 @@ class KernelLoop(ABC):
         self.restart()
         out.notices.append(
             f"Execution timed out after {timeout:g} s and did not respond to an interrupt, "
-            f"so the kernel was restarted. {STATE_LOST}"
+            f"so the kernel was restarted. {self._rebuild()}"
         )
+
+    def _rebuild(self) -> str:
+        """After a restart: replay the successful cells if opted in; say what state is left."""
+        cells = self._good_cells or []
+        if not (self.replay_on_restart and cells):
+            return STATE_LOST
+        failed = sum(not self._run(c, self.timeout, False).ok for c in cells)
+        if failed:
+            self._good_cells = None
+            return (
+                f"Replaying the {len(cells)} earlier successful cells to rebuild the state failed "
+                f"in {failed} of them, so some variables may be missing. Check before relying on them."
+            )
+        return f"The state was rebuilt by replaying the {len(cells)} earlier successful cells."

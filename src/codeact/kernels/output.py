@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -58,17 +60,41 @@ class OutputCollector:
 
     def _add_rich(self, data: dict[str, Any]) -> None:
         if "image/png" in data:
-            self.images.append(self._save_png(data["image/png"]))
+            try:
+                self.images.append(self._save_png(data["image/png"]))
+            except (OSError, ValueError) as exc:
+                self.notices.append(f"an image could not be saved in {IMAGE_DIR}/: {exc}")
         elif "text/plain" in data:
             self.write(str(data["text/plain"]) + "\n")
 
     def _save_png(self, b64: str) -> str:
-        folder = self.workdir / IMAGE_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        rel = Path(IMAGE_DIR) / f"image_{len(list(folder.glob('image_*.png'))) + 1}.png"
-        path = self.workdir / rel
-        path.write_bytes(base64.b64decode(b64))
-        return str(rel)
+        """Write the image under workdir/outputs without following links: the workspace is written
+        by sandboxed code, so `outputs` or `image_N.png` may be symlinks planted to point outside."""
+        data = base64.b64decode(b64)
+        nofollow = os.O_NOFOLLOW | os.O_NONBLOCK
+        root = os.open(self.workdir, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(IMAGE_DIR, 0o755, dir_fd=root)
+            folder = os.open(IMAGE_DIR, os.O_RDONLY | os.O_DIRECTORY | nofollow, dir_fd=root)
+        finally:
+            os.close(root)
+        try:
+            n = sum(1 for f in os.listdir(folder) if f.startswith("image_") and f.endswith(".png"))
+            while True:
+                n += 1
+                name = f"image_{n}.png"
+                try:
+                    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | nofollow
+                    fd = os.open(name, flags, 0o644, dir_fd=folder)
+                    break
+                except FileExistsError:
+                    continue
+        finally:
+            os.close(folder)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        return str(Path(IMAGE_DIR) / name)
 
     def observation(self, seconds: float) -> Observation:
         text = "".join(self._head)

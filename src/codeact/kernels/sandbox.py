@@ -14,7 +14,9 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import struct
 import sys
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +75,7 @@ class SandboxKernel(JupyterKernel):
             cpu_cores=self.limits.cpu_cores,
         )
         self._cgroup_procs: list[Path] | None = None
+        self._seccomp_file: Path | None = None
 
     def launch_spec(self) -> LaunchSpec:
         return LaunchSpec(
@@ -88,6 +91,9 @@ class SandboxKernel(JupyterKernel):
             super().shutdown()
         finally:
             self._cgroups.remove()
+            if self._seccomp_file is not None:
+                self._seccomp_file.unlink(missing_ok=True)
+                self._seccomp_file = None
 
     # --- the launch command ---------------------------------------------------------------
 
@@ -126,12 +132,33 @@ class SandboxKernel(JupyterKernel):
         for key, value in self._environment().items():
             args += ["--setenv", key, value]
         args += _system_mounts()
-        args += ["--proc", "/proc", "--dev", "/dev"]
+        # /proc/sys read-only: the sandbox's uid maps to the host's, and when that is root the
+        # host-wide sysctls (kernel.core_pattern, ...) would otherwise be writable from inside
+        args += ["--proc", "/proc", "--ro-bind", "/proc/sys", "/proc/sys", "--dev", "/dev"]
         args += ["--size", str(self.limits.tmp_size_mb * MiB), "--tmpfs", "/tmp"]
         args += ["--bind", str(self.workdir), WORKSPACE, "--chdir", WORKSPACE]
         args += ["--bind", str(self.runtime_dir), str(self.runtime_dir)]
         args += ["--remount-ro", "/"]
-        return [*args, "--", *kernel_cmd]
+        # the seccomp program reaches bwrap as fd 3, opened by a shell from a host-only file
+        args += ["--seccomp", "3"]
+        return [
+            "/bin/sh",
+            "-c",
+            'exec "$@" 3< "$0"',
+            str(self._seccomp_path()),
+            *args,
+            "--",
+            *kernel_cmd,
+        ]
+
+    def _seccomp_path(self) -> Path:
+        """A file outside every sandbox holding the seccomp program (see `seccomp_program`)."""
+        if self._seccomp_file is None:
+            fd, name = tempfile.mkstemp(prefix="codeact-seccomp-", suffix=".bpf")
+            with os.fdopen(fd, "wb") as f:
+                f.write(seccomp_program())
+            self._seccomp_file = Path(name)
+        return self._seccomp_file
 
     def _environment(self) -> dict[str, str]:
         """The allowlisted environment: nothing from the host except locale and BLAS settings."""
@@ -160,6 +187,37 @@ class SandboxKernel(JupyterKernel):
             except ValueError:
                 pass
         return super()._exit_reason()
+
+
+# The kernel keyrings are not namespaced: a sandbox whose uid maps to the host's could read (or
+# link and then read) the host user's keys. add_key, request_key and keyctl fail with EPERM.
+_KEYRING_SYSCALLS = {  # audit arch: (add_key, request_key, keyctl), nr mask
+    0xC000003E: ((248, 249, 250), 0xBFFFFFFF),  # x86_64; the mask folds x32 numbers onto these
+    0x40000003: ((286, 287, 288), 0xFFFFFFFF),  # i386 (int 0x80 from a 64-bit process)
+    0xC00000B7: ((217, 218, 219), 0xFFFFFFFF),  # aarch64
+    0x40000028: ((309, 310, 311), 0xFFFFFFFF),  # arm
+}
+
+
+def seccomp_program() -> bytes:
+    """A classic-BPF seccomp filter (struct sock_filter[]) that denies the keyring syscalls."""
+    ld_abs, jeq_k, and_k, ret_k = 0x20, 0x15, 0x54, 0x06
+    allow, deny = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    prog: list[tuple[int, int, int, int]] = []
+    for arch, (numbers, mask) in _KEYRING_SYSCALLS.items():
+        prog += [
+            (ld_abs, 0, 0, 4),  # seccomp_data.arch
+            (jeq_k, 0, 7, arch),  # another arch: on to the next block
+            (ld_abs, 0, 0, 0),  # seccomp_data.nr
+            (and_k, 0, 0, mask),
+            (jeq_k, 3, 0, numbers[0]),
+            (jeq_k, 2, 0, numbers[1]),
+            (jeq_k, 1, 0, numbers[2]),
+            (ret_k, 0, 0, allow),
+            (ret_k, 0, 0, deny),
+        ]
+    prog.append((ret_k, 0, 0, allow))
+    return b"".join(struct.pack("=HBBI", *ins) for ins in prog)
 
 
 def _system_mounts() -> list[str]:

@@ -104,10 +104,12 @@ def plot(table: Table, path: Path, title: str) -> None:
     for ax, label in zip(axes, ("success rate (%) ↑", "average turns ↓"), strict=True):
         ax.set_xticks([m + width * (len(fmts) - 1) / 2 for m in range(len(models))], models)
         ax.set_ylabel(label)
-        ax.legend(title="action format")
-    axes[0].set_ylim(0, 105)
+        ax.margins(y=0.12)
+    axes[0].set_ylim(0, 110)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, title="action format", loc="lower center", ncol=len(fmts))
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.12, 1, 1))
     fig.savefig(path, dpi=120)
     plt.close(fig)
 

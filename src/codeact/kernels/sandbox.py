@@ -124,7 +124,8 @@ class SandboxKernel(JupyterKernel):
     def _bwrap(self, kernel_cmd: list[str]) -> list[str]:
         args = [
             str(bwrap_path()),
-            "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
+            # --disable-userns: no nested user namespaces (they would allow new mounts inside)
+            "--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
             "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
             "--unshare-cgroup-try", "--hostname", "sandbox",
             "--die-with-parent", "--new-session", "--clearenv",

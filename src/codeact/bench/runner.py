@@ -17,6 +17,7 @@ import functools
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -67,6 +68,7 @@ class GridConfig:
     workers: int = 2
     engine: str = "process"
     limit: int | None = None
+    per_domain: int | None = None  # the first N tasks of each domain (a stratified sample)
     # options for get_llm by provider ("openai", "local", ...); "*" applies to every provider
     llm_options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -75,13 +77,26 @@ def plan(config: GridConfig, suite: Suite) -> list[Job]:
     unknown = set(config.formats) - set(FORMATS)
     if unknown:
         raise ConfigError(f"unknown formats {sorted(unknown)}; choose from {', '.join(FORMATS)}")
-    tasks = suite.tasks[: config.limit] if config.limit else suite.tasks
+    tasks = sample(suite.tasks, config.limit, config.per_domain)
     return [
         Job(config.suite, t.id, model, fmt, seed, config.protocol, config.max_turns,
             config.kernel, str(config.out), config.llm_options)
         for model in config.models for fmt in config.formats for seed in config.seeds
         for t in tasks
     ]  # fmt: skip
+
+
+def sample(tasks: list[Task], limit: int | None, per_domain: int | None) -> list[Task]:
+    """The first `per_domain` tasks of each domain, then the first `limit` of those."""
+    if per_domain:
+        counts: Counter[str] = Counter()
+        picked = []
+        for task in tasks:
+            if counts[task.domain] < per_domain:
+                picked.append(task)
+                counts[task.domain] += 1
+        tasks = picked
+    return tasks[:limit] if limit else tasks
 
 
 def run_grid(config: GridConfig, on_row: Callable[[dict[str, Any]], None] | None = None) -> Path:

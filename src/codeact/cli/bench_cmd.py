@@ -17,7 +17,8 @@ from codeact.cli.common import console, friendly_errors
 
 def run_bench(
     *, suite: str, models: list[str], formats: list[str], protocol: str, max_turns: int,
-    seeds: int, kernel: str, workers: int, engine: str, limit: int | None, out: Path,
+    seeds: int, kernel: str, workers: int, engine: str, limit: int | None,
+    per_domain: int | None, out: Path,
     max_tokens: int, base_url: str | None, api_key: str | None, report: bool,
 ) -> int:  # fmt: skip
     options: dict[str, dict[str, Any]] = {
@@ -28,7 +29,7 @@ def run_bench(
     }
     config = GridConfig(
         suite, models, formats, list(range(seeds)), protocol, max_turns, kernel, out,
-        workers, engine, limit, options,
+        workers, engine, limit, per_domain, options,
     )  # fmt: skip
     started = time.perf_counter()
     with friendly_errors():

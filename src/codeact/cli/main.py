@@ -149,6 +149,9 @@ def bench_run(
     workers: Annotated[int, typer.Option(help="parallel episodes")] = 2,
     engine: Annotated[str, typer.Option(help="process, serial or ray")] = "process",
     limit: Annotated[int | None, typer.Option(help="only the first N tasks")] = None,
+    per_domain: Annotated[
+        int | None, typer.Option(help="only the first N tasks of each domain")
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="results folder")] = Path("runs/bench"),
     max_tokens: Annotated[int, typer.Option(help="per LLM reply")] = 512,
     base_url: BaseUrlOpt = None,
@@ -170,6 +173,7 @@ def bench_run(
             workers=workers,
             engine=engine,
             limit=limit,
+            per_domain=per_domain,
             out=out,
             max_tokens=max_tokens,
             base_url=base_url,

@@ -5,6 +5,7 @@ sandbox is left running, and the other session did not notice.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -70,7 +71,9 @@ def test_host_signals_the_sandbox_mid_execution(
     def strike() -> None:
         try:
             for pid in _targets(victim, which):
-                os.kill(pid, sig)
+                # a process may already be gone: killing one part of the sandbox ends the rest
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, sig)
         except BaseException as exc:  # reported below: a timer thread cannot fail the test
             errors.append(exc)
 

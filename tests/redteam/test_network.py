@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,12 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostServers]:
     # the servers work: the host itself gets through to each
     with socket.create_connection(("127.0.0.1", found.tcp_port), timeout=2):
         pass
+    # the accept thread records that check asynchronously: wait for it, then start from zero
+    deadline = time.monotonic() + 5
+    while "tcp" not in found.hits and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert found.hits == ["tcp"], found.hits
+    found.hits.clear()
     yield found
     for sock in found.sockets:
         sock.close()

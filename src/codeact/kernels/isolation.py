@@ -10,6 +10,7 @@ full        namespaces plus per-session cgroups for memory, processes and CPU
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -73,6 +74,14 @@ def probe() -> IsolationReport:
     cg_ok = {"memory", "pids"} <= set(controllers)
     probes.append(Probe("cgroups", cg_ok, f"writable: {', '.join(controllers) or 'none'}"))
     probes.append(Probe("rlimits", True, "nproc, address space, file size, open files, core"))
+    root = os.geteuid() == 0
+    probes.append(
+        Probe(
+            "workspace quota",
+            root,
+            "size-capped tmpfs per session workspace" if root else "needs root: disk use uncapped",
+        )
+    )
     tier = "process"
     if userns_ok:
         tier = "full" if cg_ok else "namespaces"

@@ -11,10 +11,12 @@ pid namespace). Tools still run on the host, reached over the stdin channel (too
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import struct
+import subprocess
 import sys
 import tempfile
 import warnings
@@ -49,6 +51,9 @@ class Limits:
     file_size_mb: int | None = 1024
     tmp_size_mb: int = 512
     open_files: int = 1024
+    # total size of the workspace: a size-capped tmpfs, for workspaces the kernel creates itself
+    # when running as root (see WorkspaceQuota)
+    workspace_mb: int | None = 1024
 
 
 class SandboxKernel(JupyterKernel):
@@ -76,6 +81,7 @@ class SandboxKernel(JupyterKernel):
         )
         self._cgroup_procs: list[Path] | None = None
         self._seccomp_file: Path | None = None
+        self._quota: WorkspaceQuota | None = None
 
     def launch_spec(self) -> LaunchSpec:
         return LaunchSpec(
@@ -86,10 +92,18 @@ class SandboxKernel(JupyterKernel):
             wrap=self._wrap,
         )
 
+    def start(self) -> None:
+        if self._km is None and self._quota is None:
+            self._quota = WorkspaceQuota.mount(self.workdir, self.limits, self._own_workdir)
+        super().start()
+
     def shutdown(self) -> None:
         try:
             super().shutdown()
         finally:
+            if self._quota is not None:
+                self._quota.unmount()
+                self._quota = None
             self._cgroups.remove()
             if self._seccomp_file is not None:
                 self._seccomp_file.unlink(missing_ok=True)
@@ -219,6 +233,37 @@ def seccomp_program() -> bytes:
         ]
     prog.append((ret_k, 0, 0, allow))
     return b"".join(struct.pack("=HBBI", *ins) for ins in prog)
+
+
+@dataclass
+class WorkspaceQuota:
+    """A size-capped tmpfs mounted on the host over a fresh workspace, so that many files, each
+    under the file-size cap, still cannot fill the host's disk. Needs root, and is only used for a
+    workspace the kernel created itself (mounting over a caller's folder would hide its files, and
+    its files would vanish with the mount)."""
+
+    path: Path
+
+    @classmethod
+    def mount(cls, workdir: Path, limits: Limits, own_workdir: bool) -> WorkspaceQuota | None:
+        if not (limits.workspace_mb and own_workdir and os.geteuid() == 0):
+            return None
+        if any(workdir.iterdir()):
+            return None
+        size = f"size={limits.workspace_mb}m,mode=0755"
+        result = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", size, "codeact-workspace", str(workdir)],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        if result.returncode != 0:
+            log.warning("workspace quota unavailable: %s", result.stderr.strip())
+            return None
+        return cls(workdir)
+
+    def unmount(self) -> None:
+        subprocess.run(["umount", "-l", str(self.path)], capture_output=True)
+        with contextlib.suppress(OSError):
+            self.path.rmdir()
 
 
 def _system_mounts() -> list[str]:

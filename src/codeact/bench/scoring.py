@@ -29,6 +29,7 @@ from codeact.bench.suite import Call, Check
 
 _NUMBER = re.compile(r"[-+]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 _CURRENCY = re.compile(r"^[\s$€£¥]*|\s*(?:usd|eur|gbp|dollars?|euros?)\s*$", re.IGNORECASE)
+_SIGNED_CURRENCY = re.compile(r"([-+])\s*[$€£¥]\s*")  # "-$5": the sign belongs to the number
 
 
 def matches(predicted: Any, truth: Any, check: Check | None = None) -> bool:
@@ -64,6 +65,7 @@ def as_number(value: Any) -> float | None:
         return float(value)
     if not isinstance(value, str):
         return None
+    value = _SIGNED_CURRENCY.sub(r"\1", value)
     text = _CURRENCY.sub("", value.strip().strip("'\"").rstrip(".").strip())
     text = text.removesuffix("%").strip()  # "12%" reads 12: the task states its unit
     found = _NUMBER.fullmatch(text) or _single_number(value)
@@ -88,7 +90,8 @@ def _as_bool(value: Any) -> bool | None:
 
 
 def _text(value: Any, check: Check) -> str:
-    text = " ".join(str(value).split()).strip().strip("'\"").rstrip(".").strip()
+    text = " ".join(str(value).split()).rstrip(".").strip()  # '"Paris".' as well as '"Paris."'
+    text = text.strip("'\"").rstrip(".").strip()
     return text if check.case_sensitive else text.lower()
 
 
@@ -97,7 +100,7 @@ def _as_container(value: Any, kind: type) -> Any:
         return value
     if not isinstance(value, str):
         return None
-    text = value.strip()
+    text = value.strip().removesuffix(".").strip()  # "[1, 2]." as a sentence ends
     for read in (ast.literal_eval, json.loads):
         try:
             parsed: Any = read(text)

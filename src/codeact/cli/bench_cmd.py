@@ -37,16 +37,26 @@ def run_bench(
         console.print(f"[bold]{suite}[/]: {todo} episodes to run ({out / 'results.jsonl'})")
         with _progress() as bar:
             task = bar.add_task("episodes", total=todo, ok=0)
-            wins = 0
+            wins, errors = 0, []
 
             def advance(row: dict[str, Any]) -> None:
                 nonlocal wins
                 wins += bool(row.get("success"))
+                if row.get("error"):
+                    errors.append(
+                        f"{row['task']} ({row['model']}, {row['format']}): {row['error']}"
+                    )
                 bar.update(task, advance=1, ok=wins)
 
             results = run_grid(config, advance)
     console.print(f"[dim]finished in {time.perf_counter() - started:.1f} s[/]")
-    return show_report(results, None) if report else 0
+    code = show_report(results, None) if report else 0
+    if errors:  # infrastructure failures, not wrong answers: say so and fail the command
+        console.print(f"[red]{len(errors)} episodes failed to run[/] (rerun to retry them):")
+        for line in errors[:10]:
+            console.print(f"  {line}")
+        return 1
+    return code
 
 
 def show_report(results: Path, out: Path | None) -> int:

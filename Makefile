@@ -10,8 +10,8 @@ demo: setup
 	.venv/bin/codeact run "$(TASK)"
 
 lint: setup
-	.venv/bin/ruff check src tests bench
-	.venv/bin/ruff format --check src tests bench
+	.venv/bin/ruff check src tests bench examples
+	.venv/bin/ruff format --check src tests bench examples
 	.venv/bin/mypy
 
 test: lint

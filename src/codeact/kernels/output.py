@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import os
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -16,14 +17,29 @@ IMAGE_DIR = "outputs"
 class OutputCollector:
     """Accumulates one execution's output, keeping head and tail when it exceeds `max_chars`."""
 
-    def __init__(self, workdir: Path, *, max_chars: int = 1_000_000, render_limit: int = 4000):
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        max_chars: int = 1_000_000,
+        render_limit: int = 4000,
+        max_messages: int = 50_000,
+        max_images: int = 20,
+    ):
         self.workdir = workdir
         self.max_chars = max_chars
         self.render_limit = render_limit
+        self.max_messages = max_messages
+        self.max_images = max_images
         self._head: list[str] = []
         self._head_len = 0
-        self._tail = ""
+        # the tail is a queue of chunks: appending must not copy what is kept (floods of tiny
+        # messages would otherwise cost quadratic time)
+        self._tail: deque[str] = deque()
+        self._tail_len = 0
         self.dropped = 0
+        self.dropped_messages = 0
+        self.dropped_images = 0
         self.error: ExecutionError | None = None
         self.images: list[str] = []
         self.notices: list[str] = []
@@ -33,6 +49,10 @@ class OutputCollector:
         """Feed one iopub message that belongs to this execution."""
         self.messages += 1
         kind = msg["header"]["msg_type"]
+        if self.messages > self.max_messages and kind == "display_data":
+            # text still flows into head and tail (cheap); rich displays past the cap are dropped
+            self.dropped_messages += 1
+            return
         content = msg["content"]
         if kind == "stream":
             self.write(content["text"])
@@ -51,15 +71,26 @@ class OutputCollector:
             text = text[room:]
         if not text:
             return
-        tail = self._tail + text
+        self._tail.append(text)
+        self._tail_len += len(text)
         keep = self.max_chars // 2
-        if len(tail) > keep:
-            self.dropped += len(tail) - keep
-            tail = tail[-keep:]
-        self._tail = tail
+        while self._tail_len - len(self._tail[0]) >= keep:  # whole chunks no longer needed
+            self._tail_len -= len(chunk := self._tail.popleft())
+            self.dropped += len(chunk)
+
+    def _tail_text(self) -> str:
+        text = "".join(self._tail)
+        excess = len(text) - self.max_chars // 2
+        if excess > 0:
+            self.dropped += excess
+            self._tail, self._tail_len = deque([text[excess:]]), len(text) - excess
+            text = text[excess:]
+        return text
 
     def _add_rich(self, data: dict[str, Any]) -> None:
-        if "image/png" in data:
+        if "image/png" in data and len(self.images) >= self.max_images:
+            self.dropped_images += 1
+        elif "image/png" in data:
             try:
                 self.images.append(self._save_png(data["image/png"]))
             except (OSError, ValueError) as exc:
@@ -97,10 +128,15 @@ class OutputCollector:
         return str(Path(IMAGE_DIR) / name)
 
     def observation(self, seconds: float) -> Observation:
+        tail = self._tail_text()
         text = "".join(self._head)
         if self.dropped:
             text += f"\n... [{self.dropped} characters of output dropped] ...\n"
-        text += self._tail
+        text += tail
+        if self.dropped_messages:
+            self.notices.append(f"{self.dropped_messages} further display outputs were dropped")
+        if self.dropped_images:
+            self.notices.append(f"{self.dropped_images} further images were not saved")
         return Observation(
             output=text,
             error=self.error,

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,28 @@ def test_help_lists_the_options(command: str) -> None:
     result = _run([command, "--help"])
     assert result.returncode == 0
     assert "--llm" in result.stdout and "--max-turns" in result.stdout
+
+
+def test_ctrl_c_in_chat_interrupts_the_code_not_the_program(tmp_path: Path) -> None:
+    llm = _replies(
+        tmp_path,
+        "<execute>import time\nfor _ in range(300): time.sleep(0.1)</execute>",
+        "<execute>print('still here')</execute>",
+        "<solution>alive</solution>",
+    )
+    env = {**os.environ, "COLUMNS": "120", "TERM": "dumb"}
+    proc = subprocess.Popen(
+        [*CODEACT, "chat", "--llm", llm, "--kernel", "local"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    assert proc.stdin is not None
+    proc.stdin.write("sleep for a long time\n")
+    proc.stdin.flush()
+    time.sleep(6)  # the kernel is up and the long cell is running
+    proc.send_signal(signal.SIGINT)
+    time.sleep(2)
+    out, err = proc.communicate("are you there?\n/exit\n", timeout=60)
+    assert proc.returncode == 0, err
+    assert "interrupting" in out
+    assert "KeyboardInterrupt" in out and "interrupted · 1 turns" in out
+    assert "still here" in out and "alive" in out

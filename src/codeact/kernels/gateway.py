@@ -333,16 +333,25 @@ class GatewayKernel(KernelLoop):
     def _await_idle(self, msg_id: str, out: OutputCollector, deadline: float) -> bool:
         probe_at = time.monotonic() + PROBE_EVERY
         while self._death is None:
+            if time.monotonic() >= deadline:  # checked on every message: a flood must not hide it
+                return False
             msg = self._recv(min(deadline, time.monotonic() + 0.5))
             if msg is not None:
-                if self._handle(msg, msg_id, out):
+                if self._handle_safely(msg, msg_id, out):
                     return True
-            elif time.monotonic() >= deadline:
-                return False
             elif time.monotonic() >= probe_at:
                 probe_at = time.monotonic() + PROBE_EVERY
                 self._probe()
         return False
+
+    def _handle_safely(self, msg: dict[str, Any], msg_id: str, out: OutputCollector) -> bool:
+        """`_handle`, skipping a message that lacks the fields every Jupyter message has."""
+        try:
+            return self._handle(msg, msg_id, out)
+        except (KeyError, TypeError, AttributeError):
+            if "malformed" not in " ".join(out.notices):
+                out.notices.append("a malformed message from the kernel was skipped")
+            return False
 
     def _handle(self, msg: dict[str, Any], msg_id: str, out: OutputCollector) -> bool:
         """Route one message; True when execution `msg_id` is over."""

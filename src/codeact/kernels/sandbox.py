@@ -146,11 +146,13 @@ class SandboxKernel(JupyterKernel):
         ]  # fmt: skip
         for key, value in self._environment().items():
             args += ["--setenv", key, value]
+        # the private /tmp first: binds below it (a virtualenv under /tmp, the runtime dir) must
+        # land on top of it, not be hidden by it
+        args += ["--size", str(self.limits.tmp_size_mb * MiB), "--tmpfs", "/tmp"]
         args += _system_mounts()
         # /proc/sys read-only: the sandbox's uid maps to the host's, and when that is root the
         # host-wide sysctls (kernel.core_pattern, ...) would otherwise be writable from inside
         args += ["--proc", "/proc", "--ro-bind", "/proc/sys", "/proc/sys", "--dev", "/dev"]
-        args += ["--size", str(self.limits.tmp_size_mb * MiB), "--tmpfs", "/tmp"]
         args += ["--bind", str(self.workdir), WORKSPACE, "--chdir", WORKSPACE]
         args += ["--bind", str(self.runtime_dir), str(self.runtime_dir)]
         args += ["--remount-ro", "/"]

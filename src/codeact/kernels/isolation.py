@@ -77,6 +77,16 @@ def probe() -> IsolationReport:
     root = os.geteuid() == 0
     probes.append(
         Probe(
+            "host user",
+            not root,
+            "root: the sandbox's uid 1000 maps to host root without capabilities; /proc/sys "
+            "is read-only and keyring calls are blocked; run as a non-root user for more"
+            if root
+            else f"uid {os.geteuid()}: the sandbox maps to this unprivileged user",
+        )
+    )
+    probes.append(
+        Probe(
             "workspace quota",
             root,
             "size-capped tmpfs per session workspace" if root else "needs root: disk use uncapped",

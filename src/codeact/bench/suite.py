@@ -12,6 +12,7 @@ that the checker accepts the right answer.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -77,7 +78,39 @@ class Suite:
             raise ValueError(f"suite {self.name!r} has duplicate task ids")
 
 
-# --- building reference solutions -------------------------------------------------------------
+# --- building tasks and reference solutions ---------------------------------------------------
+
+MAX_CALLS = 8  # one tool call per turn, plus the final answer, within the default 10 turns
+
+
+def planned_task(
+    domain: str,
+    name: str,
+    prompt: str,
+    calls: Sequence[Call],
+    code: str,
+    answer: Any,
+    make_tools: ToolFactory,
+    *,
+    tools: Sequence[Tool] | None = None,
+    check: Check | None = None,
+) -> Task:
+    """A task whose references come from one plan (see `references`), checked to be solvable:
+    the JSON and text plans fit the turn limit, and the answer as written matches itself."""
+    from codeact.bench.scoring import matches  # scoring imports this module
+
+    check = check or Check()
+    if len(calls) > MAX_CALLS:
+        raise ValueError(
+            f"{domain}-{name}: {len(calls)} calls; at most {MAX_CALLS} fit the turn limit"
+        )
+    if not matches(answer_text(answer), answer, check):
+        raise ValueError(
+            f"{domain}-{name}: the answer {answer!r} does not survive being written out"
+        )
+    code = textwrap.dedent(code).strip()
+    reference = references(tools or make_tools(), calls, code, answer)
+    return Task(f"{domain}-{name}", domain, prompt, answer, make_tools, reference, check)
 
 
 def answer_text(answer: Any) -> str:

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from codeact.bench.suite import Call, Check, Suite, Task, references
+from codeact.bench.suite import Call, Check, Suite, Task, planned_task
 from codeact.contracts import Tool
 from codeact.tools.function import FunctionTool
 
@@ -278,14 +278,8 @@ _TOOLS = make_tools()
 def _task(
     n: int, prompt: str, calls: Sequence[Call], code: str, answer: Any, check: Check | None = None
 ) -> Task:
-    return Task(
-        id=f"decoding-{n:02d}",
-        domain="decoding",
-        prompt=prompt,
-        answer=answer,
-        make_tools=make_tools,
-        reference=references(_TOOLS, calls, code, answer),
-        check=check or Check(),
+    return planned_task(
+        "decoding", f"{n:02d}", prompt, calls, code, answer, make_tools, tools=_TOOLS, check=check
     )
 
 

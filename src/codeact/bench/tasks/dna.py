@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from codeact.bench.suite import Call, Check, Suite, Task, references
+from codeact.bench.suite import Call, Check, Suite, Task, planned_task
 from codeact.contracts import Tool
 from codeact.tools.function import FunctionTool
 
@@ -204,14 +204,8 @@ _TOOLS = make_tools()
 def _task(
     n: int, prompt: str, calls: Sequence[Call], code: str, answer: Any, check: Check | None = None
 ) -> Task:
-    return Task(
-        id=f"dna-{n:02d}",
-        domain="dna",
-        prompt=prompt,
-        answer=answer,
-        make_tools=make_tools,
-        reference=references(_TOOLS, calls, code, answer),
-        check=check or Check(),
+    return planned_task(
+        "dna", f"{n:02d}", prompt, calls, code, answer, make_tools, tools=_TOOLS, check=check
     )
 
 

@@ -12,12 +12,11 @@ what to convert and when (convert the total once, round only the final result).
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from codeact.bench.suite import Call, Check, Suite, Task, references
+from codeact.bench.suite import Call, Check, Suite, Task, planned_task
 from codeact.contracts import Tool
 from codeact.tools.function import FunctionTool
 
@@ -517,19 +516,8 @@ UNORDERED = Check(unordered=True)
 def _task(
     slug: str, prompt: str, calls: Sequence[Call], code: str, answer: Any, check: Check = MONEY
 ) -> Task:
-    if len(calls) > 8:
-        raise ValueError(f"{slug}: {len(calls)} calls; at most 8 fit the turn limit")
-    if isinstance(answer, float) and float(f"{answer:.6g}") != answer:
-        raise ValueError(f"{slug}: {answer!r} needs more than 6 significant digits")
-    code = textwrap.dedent(code).strip()
-    return Task(
-        id=f"travel-{slug}",
-        domain="travel",
-        prompt=prompt,
-        answer=answer,
-        make_tools=make_tools,
-        reference=references(_TOOLS, calls, code, answer),
-        check=check,
+    return planned_task(
+        "travel", slug, prompt, calls, code, answer, make_tools, tools=_TOOLS, check=check
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from codeact.bench.suite import Call, Check, Suite, Task, references
+from codeact.bench.suite import Call, Check, Suite, Task, planned_task
 from codeact.contracts import Tool
 from codeact.tools.function import FunctionTool
 
@@ -351,14 +351,8 @@ _TOOLS = make_tools()
 def _task(
     n: int, prompt: str, calls: Sequence[Call], code: str, answer: Any, check: Check | None = None
 ) -> Task:
-    return Task(
-        id=f"web-{n:02d}",
-        domain="web",
-        prompt=prompt,
-        answer=answer,
-        make_tools=make_tools,
-        reference=references(_TOOLS, calls, code, answer),
-        check=check or Check(),
+    return planned_task(
+        "web", f"{n:02d}", prompt, calls, code, answer, make_tools, tools=_TOOLS, check=check
     )
 
 

@@ -161,7 +161,9 @@ def test_without_replay_the_notice_says_state_is_gone(kernel: JupyterKernel) -> 
 
 
 def test_a_flood_of_tiny_messages_keeps_the_true_tail(kernel: JupyterKernel) -> None:
-    code = "import sys\nfor i in range(30_000):\n    sys.stdout.write(f'{i}\\n'); sys.stdout.flush()"
+    code = (
+        "import sys\nfor i in range(30_000):\n    sys.stdout.write(f'{i}\\n'); sys.stdout.flush()"
+    )
     obs = kernel.execute(code, timeout=120)
     assert obs.error is None, str(obs)
     assert obs.output.startswith("0\n1\n") and obs.output.rstrip().endswith("29999")

@@ -503,3 +503,21 @@ def test_bench_run_against_a_real_model_server(model_server: str, tmp_path: Path
         assert row["model"] == "openai:smollm2"
         assert 1 <= row["turns"] <= 2 and row["prompt_tokens"] > 0
         assert Trajectory.load(row["trajectory"]).turns == row["turns"]
+
+
+def test_an_explicit_default_argument_is_the_same_call() -> None:
+    from codeact.bench.recording import recording
+    from codeact.bench.scoring import call_matches
+    from codeact.bench.suite import Call
+    from codeact.tools import tool
+
+    @tool
+    def weather(city: str, unit: str = "C") -> str:
+        """Weather in a city."""
+        return f"12 {unit}"
+
+    (wrapped,), log = recording([weather])
+    wrapped("Oslo", unit="C")
+    wrapped(city="Oslo", unit="F")
+    assert call_matches(log.calls[0][0], Call("weather", {"city": "Oslo"}))
+    assert not call_matches(log.calls[1][0], Call("weather", {"city": "Oslo"}))

@@ -44,8 +44,13 @@ def recording(tools: list[Tool]) -> tuple[list[Tool], CallLog]:
 
 
 def _by_keyword(tool: Tool, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Positional arguments named after the tool's parameters (as the JSON schema lists them)."""
-    names = list(tool.json_schema()["parameters"]["properties"])
-    named = dict(zip(names, args, strict=False))
+    """The call's arguments by name, without those that merely restate a default: writing
+    `unit="C"` when "C" is the default is the same call as leaving it out."""
+    properties = tool.json_schema()["parameters"]["properties"]
+    named = dict(zip(properties, args, strict=False))
     named.update(kwargs)
-    return named
+    return {
+        k: v
+        for k, v in named.items()
+        if not ("default" in properties.get(k, {}) and properties[k]["default"] == v)
+    }

@@ -229,8 +229,10 @@ def _llm(job: Job, task: Task) -> LLM:
         return ScriptedLLM(task.reference[job.format], name=ORACLE)
     provider = job.model.partition(":")[0]
     options = {**job.llm_options.get("*", {}), **job.llm_options.get(provider, {})}
-    if provider == "scripted":
-        options.pop("max_tokens", None)
+    if provider == "scripted":  # replies are consumed: each episode replays the file afresh
+        from codeact.llms import get_llm
+
+        return get_llm(job.model)
     return _shared_llm(job.model, json.dumps(options, sort_keys=True))
 
 

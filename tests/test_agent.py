@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from codeact import Agent, Message, Trajectory, tool
 from codeact.kernels.jupyter import JupyterKernel
 from codeact.llms.scripted import ScriptedLLM
@@ -152,3 +154,41 @@ def test_streamed_tokens_reach_the_callback(kernel: JupyterKernel) -> None:
     llm = scripted("<solution>streamed</solution>")
     Agent(llm, kernel, on_token=chunks.append).run("Stream.")
     assert "".join(chunks) == "<solution>streamed</solution>"
+
+
+REPLIES = {
+    "code": [
+        "<execute>print(rate('EUR', 'XXX'))</execute>",
+        "<execute>print(round(100 * rate('EUR', 'USD'), 2))</execute>",
+        "<solution>110.0</solution>",
+    ],
+    "json": [
+        '{"tool": "rate", "args": {"base": "EUR", "quote": "XXX"}}',
+        '{"tool": "rate", "args": {"base": "EUR", "quote": "USD"}}',
+        "<solution>110.0</solution>",
+    ],
+    "text": [
+        "Action: rate, 'EUR', 'XXX' End Action",
+        "Action: rate, 'EUR', 'USD' End Action",
+        "<solution>110.0</solution>",
+    ],
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(REPLIES))
+def test_every_format_recovers_from_a_tool_error(fmt: str, kernel: JupyterKernel) -> None:
+    """The same tools, the same task, the same recovery, in each action format."""
+    calls: list[tuple[str, str]] = []
+
+    @tool
+    def rate(base: str, quote: str) -> float:
+        """Exchange rate from base to quote currency."""
+        calls.append((base, quote))
+        return {"EURUSD": 1.1}[base + quote]
+
+    agent = Agent(ScriptedLLM(REPLIES[fmt]), kernel, tools=[rate], action_format=fmt)
+    traj = agent.run("100 EUR in USD?")
+    assert traj.status == "finished" and traj.answer == "110.0" and traj.turns == 3
+    first = traj.steps[0].observation
+    assert first is not None and "KeyError" in str(first) and "EURXXX" in str(first)
+    assert calls == [("EUR", "XXX"), ("EUR", "USD")]  # the host-side tool served every format

@@ -9,7 +9,7 @@ Rules, in the order the parser applies them:
   is skipped whole (to its matching brace), so objects nested in it are never taken for calls.
 - A call is an object with a "tool" key (the tool's name) and an optional "args" key (an object of
   argument values by name), and no other key. Whether the tool exists and takes those arguments
-  is checked when it runs (`codeact.agent.call_tool`), so parsing needs no tools.
+  is checked when it runs (`codeact.tools.calling.call_tool`), so parsing needs no tools.
 - A ```json block holds one object; anything after it in the block is dropped.
 - `<solution>ANSWER</solution>` ends the task with ANSWER, as in every format.
 - A reply with no action is a plain-language message to the user (chat mode).

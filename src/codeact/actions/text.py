@@ -16,7 +16,7 @@ Rules, in the order the parser applies them:
 - Mapping needs each tool's parameter order, which the format learns from `system_prompt(tools)`
   or `TextFormat(tools=...)`. An unknown tool, more arguments than parameters, an empty name or
   argument, or an unclosed quote or bracket makes the action malformed. Missing arguments are left
-  to the signature check when the call runs (`codeact.agent.call_tool`).
+  to the signature check when the call runs (`codeact.tools.calling.call_tool`).
 - `<solution>ANSWER</solution>` ends the task with ANSWER, as in every format.
 - A reply with no action is a plain-language message to the user (chat mode).
 - If the reply has actions but none is valid, the first one's FormatError is raised. So are an

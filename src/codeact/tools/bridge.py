@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 from codeact.contracts import Tool
 
@@ -60,14 +59,10 @@ def answer(prompt: str, tools: dict[str, Tool]) -> str:
     if name not in tools:
         return _error(f"unknown tool {name!r}; available: {', '.join(sorted(tools))}")
     try:
-        value = call_tool(tools[name], args, kwargs)
+        value = tools[name](*args, **kwargs)
     except Exception as exc:  # a tool that raises becomes an error in the caller's code
         return _error(f"{type(exc).__name__}: {exc}")
     return json.dumps({"ok": True, "value": value}, default=str)
-
-
-def call_tool(tool: Tool, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
-    return tool(*args, **kwargs)
 
 
 def _error(message: str) -> str:

@@ -50,7 +50,9 @@ FORK_BOMBS = {
         "import subprocess\n"
         "r = subprocess.run(['sh', '-c', 'b() { b | b & }; b; sleep 1; echo shell-done'],"
         " capture_output=True, text=True, timeout=2.5)\nprint(r.stdout, r.stderr[-300:])",
-        r"shell-done|fork|Resource temporarily unavailable|TimeoutExpired",
+        # on a loaded machine the bomb's children can hold the pipes past the kernel's own
+        # timeout: the interrupt notice is then the clear outcome
+        r"shell-done|fork|Resource temporarily unavailable|TimeoutExpired|timed out after",
     ),
     "multiprocessing-pool": (
         "import multiprocessing\nmultiprocessing.Pool(500)",

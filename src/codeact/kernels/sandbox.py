@@ -11,12 +11,9 @@ pid namespace). Tools still run on the host, reached over the stdin channel (too
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import signal
-import struct
-import subprocess
 import sys
 import tempfile
 import warnings
@@ -28,6 +25,8 @@ from codeact.errors import ConfigError
 from codeact.kernels.cgroups import SessionCgroups
 from codeact.kernels.isolation import TIERS, IsolationReport, bwrap_path, probe
 from codeact.kernels.jupyter import KERNEL_ARGV, JupyterKernel, LaunchSpec
+from codeact.kernels.quota import WorkspaceQuota
+from codeact.kernels.seccomp import seccomp_program
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +93,9 @@ class SandboxKernel(JupyterKernel):
 
     def start(self) -> None:
         if self._km is None and self._quota is None:
-            self._quota = WorkspaceQuota.mount(self.workdir, self.limits, self._own_workdir)
+            self._quota = WorkspaceQuota.mount(
+                self.workdir, self.limits.workspace_mb, self._own_workdir
+            )
         super().start()
 
     def shutdown(self) -> None:
@@ -208,66 +209,6 @@ class SandboxKernel(JupyterKernel):
 
 # The kernel keyrings are not namespaced: a sandbox whose uid maps to the host's could read (or
 # link and then read) the host user's keys. add_key, request_key and keyctl fail with EPERM.
-_KEYRING_SYSCALLS = {  # audit arch: (add_key, request_key, keyctl), nr mask
-    0xC000003E: ((248, 249, 250), 0xBFFFFFFF),  # x86_64; the mask folds x32 numbers onto these
-    0x40000003: ((286, 287, 288), 0xFFFFFFFF),  # i386 (int 0x80 from a 64-bit process)
-    0xC00000B7: ((217, 218, 219), 0xFFFFFFFF),  # aarch64
-    0x40000028: ((309, 310, 311), 0xFFFFFFFF),  # arm
-}
-
-
-def seccomp_program() -> bytes:
-    """A classic-BPF seccomp filter (struct sock_filter[]) that denies the keyring syscalls."""
-    ld_abs, jeq_k, and_k, ret_k = 0x20, 0x15, 0x54, 0x06
-    allow, deny = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
-    prog: list[tuple[int, int, int, int]] = []
-    for arch, (numbers, mask) in _KEYRING_SYSCALLS.items():
-        prog += [
-            (ld_abs, 0, 0, 4),  # seccomp_data.arch
-            (jeq_k, 0, 7, arch),  # another arch: on to the next block
-            (ld_abs, 0, 0, 0),  # seccomp_data.nr
-            (and_k, 0, 0, mask),
-            (jeq_k, 3, 0, numbers[0]),
-            (jeq_k, 2, 0, numbers[1]),
-            (jeq_k, 1, 0, numbers[2]),
-            (ret_k, 0, 0, allow),
-            (ret_k, 0, 0, deny),
-        ]
-    prog.append((ret_k, 0, 0, allow))
-    return b"".join(struct.pack("=HBBI", *ins) for ins in prog)
-
-
-@dataclass
-class WorkspaceQuota:
-    """A size-capped tmpfs mounted on the host over a fresh workspace, so that many files, each
-    under the file-size cap, still cannot fill the host's disk. Needs root, and is only used for a
-    workspace the kernel created itself (mounting over a caller's folder would hide its files, and
-    its files would vanish with the mount)."""
-
-    path: Path
-
-    @classmethod
-    def mount(cls, workdir: Path, limits: Limits, own_workdir: bool) -> WorkspaceQuota | None:
-        if not (limits.workspace_mb and own_workdir and os.geteuid() == 0):
-            return None
-        if any(workdir.iterdir()):
-            return None
-        size = f"size={limits.workspace_mb}m,mode=0755"
-        result = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", size, "codeact-workspace", str(workdir)],
-            capture_output=True, text=True,
-        )  # fmt: skip
-        if result.returncode != 0:
-            log.warning("workspace quota unavailable: %s", result.stderr.strip())
-            return None
-        return cls(workdir)
-
-    def unmount(self) -> None:
-        subprocess.run(["umount", "-l", str(self.path)], capture_output=True)
-        with contextlib.suppress(OSError):
-            self.path.rmdir()
-
-
 def _system_mounts() -> list[str]:
     """Read-only binds of what Python needs: /usr, merged-/usr symlinks, the interpreter, a few /etc files."""
     args: list[str] = ["--ro-bind", "/usr", "/usr"]

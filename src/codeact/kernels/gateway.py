@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from codeact.contracts import Tool
 from codeact.errors import ConfigError, KernelError, MissingDependency
-from codeact.kernels.loop import KernelLoop
+from codeact.kernels.loop import KernelLoop, dropping_malformed
 from codeact.kernels.output import OutputCollector
 
 if TYPE_CHECKING:
@@ -346,12 +346,9 @@ class GatewayKernel(KernelLoop):
 
     def _handle_safely(self, msg: dict[str, Any], msg_id: str, out: OutputCollector) -> bool:
         """`_handle`, skipping a message that lacks the fields every Jupyter message has."""
-        try:
+        with dropping_malformed(out):
             return self._handle(msg, msg_id, out)
-        except (KeyError, TypeError, AttributeError):
-            if "malformed" not in " ".join(out.notices):
-                out.notices.append("a malformed message from the kernel was skipped")
-            return False
+        return False
 
     def _handle(self, msg: dict[str, Any], msg_id: str, out: OutputCollector) -> bool:
         """Route one message; True when execution `msg_id` is over."""

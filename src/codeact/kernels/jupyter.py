@@ -15,7 +15,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,7 +28,7 @@ from jupyter_client.manager import KernelManager
 from codeact.contracts import Tool
 from codeact.errors import KernelError
 from codeact.kernels.loop import STATE_LOST as STATE_LOST  # re-exported: other kernels use it
-from codeact.kernels.loop import KernelLoop
+from codeact.kernels.loop import KernelLoop, dropping_malformed
 from codeact.kernels.output import OutputCollector
 
 KERNEL_ARGV = [
@@ -221,10 +221,10 @@ class JupyterKernel(KernelLoop):
                     return False
                 continue
             if stdin.socket in ready:
-                with _drop_malformed(out):
+                with dropping_malformed(out):
                     self._answer_input(stdin.get_msg(timeout=0), out)
             while iopub.msg_ready() and time.monotonic() < deadline:
-                with _drop_malformed(out):
+                with dropping_malformed(out):
                     msg = iopub.get_msg(timeout=0)
                     # The manager signs its interrupt_request with a clone of our session whose
                     # counter starts apart from ours, so after a restart its status messages can
@@ -251,15 +251,3 @@ class JupyterKernel(KernelLoop):
             except ValueError:
                 return f"killed by signal {-code}"
         return f"exit code {code}"
-
-
-@contextlib.contextmanager
-def _drop_malformed(out: OutputCollector) -> Iterator[None]:
-    """Skip a message the kernel's code forged or garbled (bad signature, missing fields): it must
-    not take down the host's side of the session. Said once per execution."""
-    try:
-        yield
-    except Exception as exc:
-        note = "a malformed message from the kernel was ignored"
-        if not any(n.startswith(note) for n in out.notices):
-            out.notices.append(f"{note} ({type(exc).__name__})")

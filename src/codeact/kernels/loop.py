@@ -8,9 +8,10 @@ or the kernel died, saying so in the observation.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -157,3 +158,15 @@ class KernelLoop(ABC):
                 f"in {failed} of them, so some variables may be missing. Check before relying on them."
             )
         return f"The state was rebuilt by replaying the {len(cells)} earlier successful cells."
+
+
+@contextlib.contextmanager
+def dropping_malformed(out: OutputCollector) -> Iterator[None]:
+    """Skip a message the kernel's code forged or garbled (bad signature, missing fields): it must
+    not take down the host's side of the session. Said once per execution."""
+    try:
+        yield
+    except Exception as exc:
+        note = "a malformed message from the kernel was ignored"
+        if not any(n.startswith(note) for n in out.notices):
+            out.notices.append(f"{note} ({type(exc).__name__})")

@@ -122,6 +122,9 @@ class GatewayKernel(KernelLoop):
         # after a crash the gateway's restarter brings the kernel back by itself: wait for that
         if not (self._death == RESTARTING and self._wait_ready(self.startup_timeout)):
             self._restart_remote()
+        # a restarted kernel listens on new ports; a fresh WebSocket makes the gateway bind fresh
+        # channels to them (requests sent down the old one were seen to vanish)
+        self._close_ws()
         self._death = None
         self.restarts += 1
         self._connect()

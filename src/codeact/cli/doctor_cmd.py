@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import time
 
+from rich.markup import escape
 from rich.table import Table
 
 from codeact.cli.common import console
+from codeact.cli.terminal import printable
 from codeact.errors import CodeActError
 from codeact.kernels.isolation import probe
 
@@ -51,7 +53,10 @@ def _live_check(min_tier: str) -> int:
             boot = time.perf_counter() - started
             obs = kernel.execute(LIVE_CHECK)
     except CodeActError as exc:
-        console.print(f"[red]sandbox failed to start:[/] {exc}")
+        console.print(f"[red]sandbox failed to start:[/] {escape(printable(str(exc)))}")
         return 1
-    console.print(f"live sandbox: started in {boot:.2f} s; inside it: {obs}", soft_wrap=True)
+    console.print(
+        f"live sandbox: started in {boot:.2f} s; inside it: {escape(printable(str(obs)))}",
+        soft_wrap=True,
+    )
     return 0 if obs.error is None else 1

@@ -30,6 +30,7 @@ from codeact.errors import KernelError
 from codeact.kernels.loop import STATE_LOST as STATE_LOST  # re-exported: other kernels use it
 from codeact.kernels.loop import KernelLoop, dropping_malformed
 from codeact.kernels.output import OutputCollector
+from codeact.kernels.pyenv import PythonEnv, find_python_env
 
 KERNEL_ARGV = [
     sys.executable,
@@ -77,7 +78,10 @@ class JupyterKernel(KernelLoop):
         max_output_chars: int = 1_000_000,
         render_limit: int = 4000,
         replay_on_restart: bool = False,
+        python: str | Path | None = None,
     ) -> None:
+        # another environment's interpreter (see pyenv.py), checked now: a clear error up front
+        self.python_env: PythonEnv | None = find_python_env(python) if python else None
         self._own_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="codeact-")).resolve()
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -101,7 +105,13 @@ class JupyterKernel(KernelLoop):
         env = dict(os.environ)
         env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-        return LaunchSpec(env=env)
+        return LaunchSpec(argv=self.kernel_argv(), env=env)
+
+    def kernel_argv(self) -> list[str]:
+        """The kernel's command: this interpreter's, or that of the chosen environment."""
+        if self.python_env is None:
+            return list(KERNEL_ARGV)
+        return [self.python_env.executable, *KERNEL_ARGV[1:]]
 
     def start(self) -> None:
         if self._km is not None:

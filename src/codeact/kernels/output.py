@@ -6,6 +6,7 @@ import base64
 import contextlib
 import os
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,10 @@ class OutputCollector:
         render_limit: int = 4000,
         max_messages: int = 50_000,
         max_images: int = 20,
+        on_output: Callable[[str], None] | None = None,
     ):
         self.workdir = workdir
+        self.on_output = on_output  # sees every text chunk as it arrives, before any capping
         self.max_chars = max_chars
         self.render_limit = render_limit
         self.max_messages = max_messages
@@ -64,6 +67,8 @@ class OutputCollector:
             self.write(tb + "\n")
 
     def write(self, text: str) -> None:
+        if self.on_output is not None:
+            self.on_output(text)
         room = self.max_chars // 2 - self._head_len
         if room > 0:
             self._head.append(text[:room])

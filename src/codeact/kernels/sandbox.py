@@ -17,6 +17,7 @@ import signal
 import sys
 import tempfile
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from typing import Any
 from codeact.errors import ConfigError
 from codeact.kernels.cgroups import SessionCgroups
 from codeact.kernels.isolation import TIERS, IsolationReport, bwrap_path, probe
-from codeact.kernels.jupyter import KERNEL_ARGV, JupyterKernel, LaunchSpec
+from codeact.kernels.jupyter import JupyterKernel, LaunchSpec
 from codeact.kernels.quota import WorkspaceQuota
 from codeact.kernels.seccomp import seccomp_program
 
@@ -84,7 +85,7 @@ class SandboxKernel(JupyterKernel):
 
     def launch_spec(self) -> LaunchSpec:
         return LaunchSpec(
-            argv=list(KERNEL_ARGV),
+            argv=self.kernel_argv(),
             env=self._environment(),
             transport="ipc",
             interrupt_mode="message",
@@ -150,7 +151,7 @@ class SandboxKernel(JupyterKernel):
         # the private /tmp first: binds below it (a virtualenv under /tmp, the runtime dir) must
         # land on top of it, not be hidden by it
         args += ["--size", str(self.limits.tmp_size_mb * MiB), "--tmpfs", "/tmp"]
-        args += _system_mounts()
+        args += _system_mounts(self.python_env.prefixes if self.python_env else ())
         # /proc/sys read-only: the sandbox's uid maps to the host's, and when that is root the
         # host-wide sysctls (kernel.core_pattern, ...) would otherwise be writable from inside
         args += ["--proc", "/proc", "--ro-bind", "/proc/sys", "/proc/sys", "--dev", "/dev"]
@@ -181,7 +182,7 @@ class SandboxKernel(JupyterKernel):
     def _environment(self) -> dict[str, str]:
         """The allowlisted environment: nothing from the host except locale and BLAS settings."""
         env = {
-            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+            "PATH": f"{Path(self.kernel_argv()[0]).parent}:/usr/local/bin:/usr/bin:/bin",
             "HOME": WORKSPACE if self.tier != "process" else str(self.workdir),
             "USER": "sandbox",
             "TMPDIR": "/tmp",
@@ -209,7 +210,7 @@ class SandboxKernel(JupyterKernel):
 
 # The kernel keyrings are not namespaced: a sandbox whose uid maps to the host's could read (or
 # link and then read) the host user's keys. add_key, request_key and keyctl fail with EPERM.
-def _system_mounts() -> list[str]:
+def _system_mounts(extra_prefixes: Sequence[str] = ()) -> list[str]:
     """Read-only binds of what Python needs: /usr, merged-/usr symlinks, the interpreter, a few /etc files."""
     args: list[str] = ["--ro-bind", "/usr", "/usr"]
     for top in ("bin", "lib", "lib32", "lib64", "sbin"):
@@ -220,14 +221,15 @@ def _system_mounts() -> list[str]:
             args += ["--ro-bind", str(path), str(path)]
     for name in ETC_ALLOWLIST:
         args += ["--ro-bind-try", f"/etc/{name}", f"/etc/{name}"]
-    for prefix in _python_prefixes():
+    for prefix in _python_prefixes(extra_prefixes):
         args += ["--ro-bind", prefix, prefix]
     return args
 
 
-def _python_prefixes() -> list[str]:
-    """The interpreter's installation and the virtualenv, unless /usr already covers them."""
-    prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+def _python_prefixes(extra: Sequence[str] = ()) -> list[str]:
+    """The interpreter's installation and the virtualenv, plus those of another environment the
+    kernel runs with (`python=`), unless /usr already covers them."""
+    prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *extra)}
     prefixes.add(
         os.path.realpath(os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))))
     )

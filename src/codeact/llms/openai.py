@@ -162,10 +162,9 @@ class OpenAILLM:
 
 
 def _refused(exc: Exception) -> bool:
-    """Nothing listens at the address (or the name does not resolve): retrying will not help."""
-    import httpx
-
-    return isinstance(exc.__cause__, httpx.ConnectError)
+    """Nothing listens at the address (or the name does not resolve): retrying will not help.
+    The SDK's HTTP client raises its ConnectError only when no connection was made."""
+    return type(exc.__cause__).__name__ == "ConnectError"
 
 
 def _backoff(attempt: int, exc: Exception) -> float:

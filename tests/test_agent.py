@@ -34,9 +34,10 @@ def test_self_debugging_run_sees_the_traceback_and_fixes_it(kernel: JupyterKerne
     # the second LLM call saw the traceback of the first action
     seen = llm.calls[1][-1]
     assert seen.role == "user" and "NameError: name 'data' is not defined" in seen.content
-    assert [m.role for m in agent.trajectory.messages] == ["system", "user"] + ["assistant", "user"] * 2 + [
-        "assistant"
-    ]
+    assert [m.role for m in agent.trajectory.messages] == ["system", "user"] + [
+        "assistant",
+        "user",
+    ] * 2 + ["assistant"]
 
 
 def test_state_is_kept_across_turns_and_follow_ups(kernel: JupyterKernel) -> None:
@@ -118,7 +119,9 @@ def test_tools_are_offered_in_the_prompt_and_callable(kernel: JupyterKernel) -> 
     )
     agent = Agent(llm, kernel, tools=[exchange_rate])
     traj = agent.run("100 EUR in USD?")
-    assert "def exchange_rate(base: str, quote: str) -> float:" in agent.trajectory.messages[0].content
+    assert (
+        "def exchange_rate(base: str, quote: str) -> float:" in agent.trajectory.messages[0].content
+    )
     assert str(traj.steps[0].observation) == "110.0"
     assert "ToolError: KeyError: 'EURXXX'" in str(traj.steps[1].observation)
     assert traj.answer == "110.0"
@@ -215,7 +218,9 @@ def test_each_run_returns_its_own_result(kernel: JupyterKernel) -> None:
     second = agent.run("And plus one?")
     assert (first.status, first.answer, first.turns) == ("finished", "42", 2)
     assert (second.status, second.answer, second.turns) == ("finished", "43", 1)
-    assert isinstance(first.steps[0].action, CodeAction) and first.steps[0].action.code == "x = 6 * 7"
+    assert (
+        isinstance(first.steps[0].action, CodeAction) and first.steps[0].action.code == "x = 6 * 7"
+    )
     assert isinstance(second.steps[0].action, Finish)
     assert agent.trajectory.turns == 3 and agent.trajectory.answer == "43"
 
@@ -256,7 +261,11 @@ def test_undo_and_reset(kernel: JupyterKernel) -> None:
 
 @pytest.mark.parametrize(
     ("options", "message"),
-    [({"max_turns": 0}, "max_turns"), ({"exec_timeout": 0}, "timeout"), ({"max_tokens": 0}, "token")],
+    [
+        ({"max_turns": 0}, "max_turns"),
+        ({"exec_timeout": 0}, "timeout"),
+        ({"max_tokens": 0}, "token"),
+    ],
 )
 def test_limits_that_cannot_work_are_refused(options: dict[str, int], message: str) -> None:
     with pytest.raises(ConfigError, match=message):

@@ -138,7 +138,7 @@ def test_run_streams_tokens_and_cell_output_as_they_come(tmp_path: Path) -> None
     llm = _replies(tmp_path, f"{words}\n<execute>\n{cell}\n</execute>", "<solution>ok</solution>",
                    delay=0.15)  # fmt: skip
     live = Live(["run", "Tick", "--llm", llm, "--kernel", "local", "--ephemeral"], tmp_path)
-    code, out, err = live.finish(timeout=120)
+    code, _out, err = live.finish(timeout=120)
     assert code == 0, err
     assert live.first_seen("w11") - live.first_seen("w0") > 1.0  # the reply arrived word by word
     assert live.first_seen("TOCK") - live.first_seen("TICK") > 2.0  # output as it is printed
@@ -214,11 +214,15 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "not-gguf": (["run", "x", "--llm", f"local:{not_gguf}"], "is not a GGUF model file"),
         "no-model-file": (["run", "x", "--llm", "local:/nonexistent.gguf"], "no GGUF model file"),
         "output-unwritable": (
-            ["run", "x", "--llm", ok, "-o", str(blocker / "t.json")], "cannot be written"
+            ["run", "x", "--llm", ok, "-o", str(blocker / "t.json")],
+            "cannot be written",
         ),
         "output-is-a-folder": (["run", "x", "--llm", ok, "-o", str(tmp_path)], "is a folder"),
         "bogus-tier": (["doctor", "--min-tier", "bogus"], "unknown tier 'bogus'"),
-        "zero-turns": (["run", "x", "--llm", ok, "--max-turns", "0"], "max_turns must be at least 1"),
+        "zero-turns": (
+            ["run", "x", "--llm", ok, "--max-turns", "0"],
+            "max_turns must be at least 1",
+        ),
         "negative-turns": (["chat", "--llm", ok, "--max-turns", "-3"], "at least 1 (got -3)"),
         "zero-timeout": (["run", "x", "--llm", ok, "--timeout", "0"], "more than 0 s"),
         "negative-timeout": (["chat", "--llm", ok, "--timeout", "-1"], "more than 0 s"),
@@ -226,7 +230,8 @@ def _bad_inputs(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
         "openai-no-model": (["run", "x", "--llm", "openai:"], "needs a model name"),
         "unknown-llm": (["run", "x", "--llm", "nope:model"], "unknown llm 'nope'"),
         "bench-unknown-llm": (
-            ["bench", "run", "--llm", "nosuch:x", "--out", str(tmp_path / "b")], "unknown llm"
+            ["bench", "run", "--llm", "nosuch:x", "--out", str(tmp_path / "b")],
+            "unknown llm",
         ),
         "bench-unknown-task": (
             ["bench", "run", "--suite", "dna", "--task", "zz-*", "--out", str(tmp_path / "b")],
@@ -322,7 +327,7 @@ def test_chat_reset_starts_a_new_conversation(tmp_path: Path) -> None:
                   stdin="set x\n/reset\nprint x\n")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "NameError" in result.stdout  # the kernel restarted
-    assert [m.content for m in Trajectory.load(saved).messages if m.role == "user"][0] == "print x"
+    assert next(m.content for m in Trajectory.load(saved).messages if m.role == "user") == "print x"
 
 
 def test_version() -> None:
@@ -338,5 +343,3 @@ def test_help_lists_the_options(command: str) -> None:
     assert result.returncode == 0
     for option in ("--llm", "--max-turns", "--workdir", "--ephemeral", "--python-env"):
         assert option in result.stdout
-
-

@@ -125,9 +125,6 @@ def test_agent_over_the_openai_backend(model_server: str, tmp_path: Path) -> Non
     assert traj.turns >= 1 and traj.usage.total_tokens > 0
 
 
-
-
-
 # --- model-server errors: said at once, with what to fix --------------------------------------
 
 

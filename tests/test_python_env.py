@@ -42,7 +42,7 @@ def test_the_sandbox_runs_another_environment_read_only(tmp_path: Path) -> None:
 
 def test_an_environment_without_ipykernel_is_refused_in_one_line(tmp_path: Path) -> None:
     env = _env(tmp_path / "bare", with_kernel=False)
-    with pytest.raises(ConfigError, match="has no ipykernel.*pip install ipykernel"):
+    with pytest.raises(ConfigError, match=r"has no ipykernel.*pip install ipykernel"):
         SandboxKernel(python=str(env))
     with pytest.raises(ConfigError, match="no Python interpreter"):
         SandboxKernel(python=str(tmp_path / "nowhere"))

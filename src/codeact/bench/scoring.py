@@ -33,9 +33,7 @@ from codeact.bench.suite import Call, Check
 _NUMBER = re.compile(
     r"(?<![\w.,])[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?!,?\d)"
 )
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|none|neither|nor|cannot)\b|n't\b", re.IGNORECASE
-)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|cannot)\b|n't\b", re.IGNORECASE)
 _CURRENCY = re.compile(r"^[\s$€£¥]*|\s*(?:usd|eur|gbp|dollars?|euros?)\s*$", re.IGNORECASE)
 _SIGNED_CURRENCY = re.compile(r"([-+])\s*[$€£¥]\s*")  # "-$5": the sign belongs to the number
 

@@ -167,8 +167,26 @@ class Step:
     step_seconds: float = 0.0
 
 
+class _StepTotals:
+    """Turns and token usage, summed over `steps`."""
+
+    steps: list[Step]
+
+    @property
+    def turns(self) -> int:
+        return len(self.steps)
+
+    @property
+    def usage(self) -> Usage:
+        total = Usage()
+        for step in self.steps:
+            total.prompt_tokens += step.completion.usage.prompt_tokens
+            total.completion_tokens += step.completion.usage.completion_tokens
+        return total
+
+
 @dataclass
-class RunResult:
+class RunResult(_StepTotals):
     """What one `Agent.run()` call gave: its outcome and its own steps.
 
     Statuses: "finished" (a final answer), "replied" (a plain-language reply: the turn is the
@@ -181,25 +199,9 @@ class RunResult:
     steps: list[Step] = field(default_factory=list)
     seconds: float = 0.0
 
-    @property
-    def turns(self) -> int:
-        return len(self.steps)
-
-    @property
-    def usage(self) -> Usage:
-        return total_usage(self.steps)
-
-
-def total_usage(steps: list[Step]) -> Usage:
-    total = Usage()
-    for step in steps:
-        total.prompt_tokens += step.completion.usage.prompt_tokens
-        total.completion_tokens += step.completion.usage.completion_tokens
-    return total
-
 
 @dataclass
-class Trajectory:
+class Trajectory(_StepTotals):
     """The message list the LLM saw, plus per-step metadata. Saved as versioned JSON."""
 
     messages: list[Message] = field(default_factory=list)
@@ -207,14 +209,6 @@ class Trajectory:
     status: str = "running"
     answer: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def turns(self) -> int:
-        return len(self.steps)
-
-    @property
-    def usage(self) -> Usage:
-        return total_usage(self.steps)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -1,4 +1,4 @@
-"""Entry point: `codeact run`, `codeact chat`. Command modules are imported on use."""
+"""Entry point: `codeact run`, `codeact chat`, ... Command modules are imported on use."""
 
 from __future__ import annotations
 
@@ -196,6 +196,12 @@ def bench_report(
     from codeact.cli.bench_cmd import show_report
 
     raise typer.Exit(show_report(results, out))
+
+
+from codeact.cli import export_cmd, serve_cmd  # noqa: E402 (both import typer only)
+
+app.add_typer(serve_cmd.app, name="serve")
+app.command("export")(export_cmd.export)
 
 
 def main() -> None:

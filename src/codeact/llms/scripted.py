@@ -5,18 +5,21 @@
 
 Ships in the package so tests and demos run with no model. It honours stop sequences like a
 real backend (the text after the first stop string is cut off) and counts tokens as
-whitespace-separated words. `scripted:FILE.json` loads the replies from a JSON list.
+whitespace-separated words. `scripted:FILE.json` loads the replies from a JSON list, and
+`scripted:module:function` uses a responder function, e.g. `runs_task_code` below.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from codeact.contracts import TokenCallback
 from codeact.errors import ConfigError, LLMError
+from codeact.registry import load_object
 from codeact.types import Completion, Message, Usage
 
 Responder = Callable[[Sequence[Message]], str]
@@ -64,7 +67,12 @@ def cut_at_stop(text: str, stop: Sequence[str] | None) -> tuple[str, str]:
     return (text[: min(cuts)], "stop") if cuts else (text, "stop")
 
 
-def _load_replies(path: str) -> list[str]:
+def _load_replies(path: str) -> list[str] | Responder:
+    if not path.endswith(".json") and ":" in path and not Path(path).exists():
+        responder = load_object(path)
+        if not callable(responder):
+            raise ConfigError(f"scripted responder {path!r} is not a function")
+        return responder  # type: ignore[no-any-return]
     try:
         replies = json.loads(Path(path).read_text())
     except (OSError, ValueError) as exc:
@@ -72,3 +80,27 @@ def _load_replies(path: str) -> list[str]:
     if not isinstance(replies, list) or not all(isinstance(r, str) for r in replies):
         raise ConfigError(f"scripted replies file {path!r} must hold a JSON list of strings")
     return replies
+
+
+_TASK_CODE = re.compile(r"```python\n(.*?)```", re.DOTALL)
+
+
+def runs_task_code(messages: Sequence[Message]) -> str:
+    """A reactive responder: runs the ```python blocks of the latest task, one per turn, then
+    answers with the last observation; a task with no code gets a plain reply. Stateless, so one
+    instance serves any number of conversations (servers, benchmarks)."""
+    last_task = max(
+        (
+            i
+            for i, m in enumerate(messages)
+            if m.role == "user" and not m.content.startswith("Observation:")
+        ),
+        default=0,
+    )
+    blocks = _TASK_CODE.findall(messages[last_task].content)
+    done = sum(m.role == "assistant" for m in messages[last_task:])
+    if done < len(blocks):
+        return f"Step {done + 1}.\n<execute>\n{blocks[done]}</execute>"
+    if blocks:
+        return f"<solution>{messages[-1].content.removeprefix('Observation:').strip()}</solution>"
+    return f"You said: {messages[last_task].content.strip()}"

@@ -3,7 +3,10 @@
 Why threads and not an async agent loop: the Agent, the kernels and the LLM clients are the same
 blocking code the CLI runs, and a thread per running turn reuses them unchanged while the HTTP
 side stays async. The caps bound the threads: at most `max_running` turns run at once and at most
-`max_kernels` kernels live; past them a request gets a 429, never a slower machine.
+`max_kernels` kernels live; past them a request gets a 429, never a slower machine. The workers
+are long-lived pool threads on purpose: a sandboxed kernel dies with the THREAD that started it
+(bubblewrap's --die-with-parent is a parent-death signal, which fires when that thread exits), and
+a turn may start or restart its kernel.
 
 A conversation without a live kernel gets one on its next message: warm from the pool when it
 has no workspace yet, else started on its workspace. If its old kernel had run code, the model is
@@ -20,6 +23,7 @@ import shutil
 import threading
 import time
 from collections import OrderedDict, defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,6 +90,9 @@ class SessionManager:
         self._lost: dict[str, str] = {}  # conversation -> why its kernel went away
         self._pool_dirs: set[str] = set()  # workspaces of pooled kernels not handed out yet
         self._closing = threading.Event()
+        self._workers = ThreadPoolExecutor(
+            self.limits.max_running, thread_name_prefix="codeact-turn"
+        )
         self.pool = KernelPool(self._pooled_kernel, config.pool_size) if config.pool_size else None
         self._culler = threading.Thread(target=self._cull_loop, name="codeact-culler", daemon=True)
         self._culler.start()
@@ -115,7 +122,7 @@ class SessionManager:
             threading.Thread(
                 target=self._close, args=(victim, "others needed room"), daemon=True
             ).start()
-        threading.Thread(target=self._turn, args=(live,), name="codeact-turn", daemon=True).start()
+        self._workers.submit(self._turn, live)
         return record
 
     def stop(self, conversation_id: str) -> bool:
@@ -125,10 +132,18 @@ class SessionManager:
             if live is None or not live.running:
                 return False
             live.stop_requested = True
-            agent = live.agent
-        if agent is not None:
-            agent.interrupt()
+        threading.Thread(target=self._interrupt_until_idle, args=(live,), daemon=True).start()
         return True
+
+    @staticmethod
+    def _interrupt_until_idle(live: Live, tries: int = 20) -> None:
+        """Interrupt, and again while the turn goes on: an interrupt that lands just before the
+        code starts, or between two cells, would otherwise be lost."""
+        for _ in range(tries):
+            if live.agent is not None:
+                live.agent.interrupt()
+            if live.idle.wait(0.5):
+                return
 
     def forget(self, conversation: ConversationInfo) -> None:
         """Before deleting a conversation: stop its turn, close its kernel, remove its workspace."""
@@ -190,6 +205,7 @@ class SessionManager:
             self.pool.close()
         for name in list(self._pool_dirs):
             shutil.rmtree(self.config.workspaces / name, ignore_errors=True)
+        self._workers.shutdown(wait=False, cancel_futures=True)
 
     # --- admission --------------------------------------------------------------------------
 

@@ -127,7 +127,7 @@ def running_server(config: ServerConfig, users: tuple[str, ...] = ()) -> Iterato
 def test_config(data_dir: Path, db: str | None = None, **limits: Any) -> ServerConfig:
     return ServerConfig(
         llm="scripted", data_dir=data_dir, db=db, pool_size=1,
-        limits=Limits(exec_timeout=30, idle_timeout=600, **limits),
+        limits=Limits(**{"exec_timeout": 30, "idle_timeout": 600, **limits}),
     )  # fmt: skip
 
 

@@ -20,6 +20,7 @@ source, so an export, a restart and a replay all read the same log.
 from __future__ import annotations
 
 import asyncio
+import copy
 import threading
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -42,8 +43,8 @@ def trajectory_of(info: ConversationInfo, events: Iterable[EventRecord]) -> Traj
     for event in events:
         if event.type == "message":
             messages.append({"role": event.data["role"], "content": event.data["content"]})
-        elif event.type == "step":
-            steps.append(event.data)
+        elif event.type == "step":  # a copy: Trajectory.from_dict pops keys of nested dicts
+            steps.append(copy.deepcopy(event.data))
         elif event.type == "run":
             status, answer = event.data["status"], event.data.get("answer")
     data = {

@@ -73,6 +73,7 @@ class Live:
     agent: Agent | None = None
     kernel: Kernel | None = None
     running: bool = False
+    finishing: bool = False  # the turn's end is being recorded
     stop_requested: bool = False
     last_used: float = field(default_factory=time.monotonic)
     idle: threading.Event = field(default_factory=threading.Event)
@@ -111,7 +112,14 @@ class SessionManager:
 
     def submit(self, conversation: ConversationInfo, text: str) -> EventRecord:
         """Store the user's message (it is acknowledged once this returns) and start the turn."""
-        live, victims = self._claim(conversation)
+        try:
+            live, victims = self._claim(conversation)
+        except Conflict:
+            # a client that saw the `run` event may answer before the worker has let go: wait
+            finishing = self._live.get(conversation.id)
+            if finishing is None or not finishing.finishing or not finishing.idle.wait(10):
+                raise
+            live, victims = self._claim(conversation)
         try:
             [record] = live.recorder.append([("input", {"text": text})])
             self.store.set_status(conversation.id, "running")
@@ -260,7 +268,7 @@ class SessionManager:
 
     def _release(self, live: Live) -> None:
         with self._lock:
-            live.running = False
+            live.running = live.finishing = False
             live.last_used = time.monotonic()
             live.idle.set()
 
@@ -352,6 +360,7 @@ class SessionManager:
     def _end_turn(self, live: Live, status: str, answer: str | None, error: str | None) -> None:
         events: list[tuple[str, dict[str, Any]]] = [("error", {"message": error})] if error else []
         events.append(("run", {"status": status, "answer": answer}))
+        live.finishing = True
         try:
             if live.agent is not None:
                 live.recorder.flush(*events)

@@ -277,3 +277,25 @@ def test_rename_list_and_delete(alice: httpx.Client, server: Server) -> None:
     assert alice.get(f"/api/conversations/{first}").status_code == 404
     assert len(set(server.config.workspaces.iterdir())) == len(workspaces_before) - 1
     assert alice.patch(f"/api/conversations/{first}", json={"title": ""}).status_code in (404, 422)
+
+
+def test_a_conversation_exports_as_a_notebook_with_its_images(alice: httpx.Client) -> None:
+    import nbformat
+
+    cid = new_conversation(alice)
+    turn(
+        alice,
+        cid,
+        code("import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\nprint('drawn')"),
+    )
+    response = alice.get(f"/api/conversations/{cid}/notebook")
+    assert (
+        response.status_code == 200
+        and response.headers["content-type"] == "application/x-ipynb+json"
+    )
+    notebook = nbformat.reads(response.text, as_version=4)
+    nbformat.validate(notebook)
+    [cell] = [c for c in notebook.cells if c.cell_type == "code"]
+    assert cell.outputs[0].text.strip() == "drawn"
+    assert cell.outputs[1].data["image/png"]
+    assert notebook.metadata["codeact"]["conversation"] == cid

@@ -31,17 +31,20 @@ class Recorder:
         """A turn starts on this message list; the task it appends next is this turn's task."""
         self.messages, self.saved, self.task_index = messages, len(messages), len(messages)
 
-    def append(self, events: list[tuple[str, dict[str, Any]]]) -> list[EventRecord]:
-        records = self.store.append(self.conversation_id, events) if events else []
+    def append(
+        self, events: list[tuple[str, dict[str, Any]]], status: str | None = None
+    ) -> list[EventRecord]:
+        """Store `events` (and the conversation's new status), then hand them to live streams."""
+        records = self.store.append(self.conversation_id, events, status) if events else []
         for record in records:
             self.bus.publish(self.conversation_id, record.to_dict())
         return records
 
-    def flush(self, *extra: tuple[str, dict[str, Any]]) -> None:
+    def flush(self, *extra: tuple[str, dict[str, Any]], status: str | None = None) -> None:
         """Store the messages appended since the last flush, then `extra`, in one transaction."""
         events = [("message", self._message(i)) for i in range(self.saved, len(self.messages))]
         self.saved = len(self.messages)
-        for record in self.append([*events, *extra]):
+        for record in self.append([*events, *extra], status):
             if record.type == "message" and record.data["kind"] == "task":
                 self.last_task_id = record.id
 

@@ -106,8 +106,8 @@ class SessionManager:
         for conversation_id in cut:
             text = "The server stopped during this turn; it was cut short."
             run = {"status": "interrupted", "answer": None, "reason": "server restarted"}
-            self.store.append(conversation_id, [("notice", {"text": text}), ("run", run)])
-            self.store.set_status(conversation_id, "idle")
+            events: list[tuple[str, dict[str, Any]]] = [("notice", {"text": text}), ("run", run)]
+            self.store.append(conversation_id, events, status="idle")
         return len(cut)
 
     def submit(self, conversation: ConversationInfo, text: str) -> EventRecord:
@@ -121,8 +121,7 @@ class SessionManager:
                 raise
             live, victims = self._claim(conversation)
         try:
-            [record] = live.recorder.append([("input", {"text": text})])
-            self.store.set_status(conversation.id, "running")
+            [record] = live.recorder.append([("input", {"text": text})], status="running")
         except BaseException:
             self._release(live)
             raise
@@ -363,10 +362,9 @@ class SessionManager:
         live.finishing = True
         try:
             if live.agent is not None:
-                live.recorder.flush(*events)
+                live.recorder.flush(*events, status="idle")
             else:
-                live.recorder.append(events)
-            self.store.set_status(live.conversation.id, "idle")
+                live.recorder.append(events, status="idle")
         except Exception:  # the conversation was deleted meanwhile, or the database is gone
             log.exception("could not record the end of a turn in %s", live.conversation.id)
         self._release(live)

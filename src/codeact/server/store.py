@@ -166,14 +166,6 @@ class Store:
             s.delete(row)
             return True
 
-    def set_status(self, conversation_id: str, status: str) -> None:
-        with self._writing() as s:
-            s.execute(
-                sa.update(Conversation)
-                .where(Conversation.id == conversation_id)
-                .values(status=status, updated=time.time())
-            )
-
     def set_workspace(self, conversation_id: str, workspace: str) -> None:
         with self._writing() as s:
             s.execute(
@@ -196,15 +188,25 @@ class Store:
     # --- the event log ----------------------------------------------------------------------
 
     def append(
-        self, conversation_id: str, events: list[tuple[str, dict[str, Any]]]
+        self,
+        conversation_id: str,
+        events: list[tuple[str, dict[str, Any]]],
+        status: str | None = None,
     ) -> list[EventRecord]:
-        """Append events in one transaction; returns them with their ids."""
+        """Append events in one transaction (setting the conversation's status too, if given);
+        returns them with their ids."""
         now = time.time()
         rows = [
             Event(conversation_id=conversation_id, type=t, data=d, created=now) for t, d in events
         ]
         with self._writing() as s:
             s.add_all(rows)
+            if status is not None:
+                s.execute(
+                    sa.update(Conversation)
+                    .where(Conversation.id == conversation_id)
+                    .values(status=status, updated=now)
+                )
             s.flush()
             return [_record(row) for row in rows]
 

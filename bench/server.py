@@ -12,6 +12,8 @@ sandboxed kernels. N conversations are driven at once over HTTP, each with an SS
   (target: at most 10 ms per step at p50)
 - events_per_s: events the streams received per second while all conversations ran
 - memory: RSS of the server process, and of it with all its kernels, with N live kernels
+- cpu_ms_per_turn: CPU time per turn of the server process, of its kernels, and of this process
+  (the HTTP clients), during the concurrent phase: on a small machine they share the same cores
 """
 
 from __future__ import annotations
@@ -149,9 +151,15 @@ def bench_server(url: str, n: int, turns: int, server: psutil.Process) -> dict[s
             first_events.append(first)
             latencies.append(total)
 
+    cpu_before = _cpu(server), _cpu_of(server.children(recursive=True)), _cpu(psutil.Process())
     started = time.perf_counter()
     run_concurrently([lambda c=c: drive(c) for c in conversations])
     elapsed = time.perf_counter() - started
+    cpu_after = _cpu(server), _cpu_of(server.children(recursive=True)), _cpu(psutil.Process())
+    cpu = [
+        round((a - b) * 1000 / len(latencies), 2)
+        for a, b in zip(cpu_after, cpu_before, strict=True)
+    ]
     events = sum(c.received for c in conversations) - received_before
     alone = Conversation(url)
     alone.turn(task(0))
@@ -161,6 +169,7 @@ def bench_server(url: str, n: int, turns: int, server: psutil.Process) -> dict[s
         "turn": summary(latencies),
         "turn_alone": summary(single),
         "events_per_s": round(events / elapsed, 1),
+        "cpu_ms_per_turn": {"server": cpu[0], "kernels": cpu[1], "http_clients": cpu[2]},
         "memory": memory,
     }
 
@@ -188,6 +197,18 @@ def bench_agents(n: int, turns: int) -> dict[str, Any]:
     for agent in agents:
         agent.close()
     return {"turn": summary(latencies), "turn_alone": summary(single)}
+
+
+def _cpu(process: psutil.Process) -> float:
+    try:
+        times = process.cpu_times()
+        return float(times.user + times.system)
+    except psutil.Error:
+        return 0.0
+
+
+def _cpu_of(processes: list[psutil.Process]) -> float:
+    return sum(_cpu(p) for p in processes)
 
 
 def _rss(process: psutil.Process) -> int:

@@ -115,7 +115,10 @@ async def follow(
                 yield record.to_dict()
             while True:
                 try:
-                    event = await asyncio.wait_for(queue.get(), timeout=POLL_SECONDS)
+                    async with asyncio.timeout(
+                        POLL_SECONDS
+                    ):  # no task per event, as wait_for makes
+                        event = await queue.get()
                 except TimeoutError:
                     break
                 if event["id"] is None or event["id"] > last:

@@ -194,34 +194,39 @@ class Store:
         status: str | None = None,
     ) -> list[EventRecord]:
         """Append events in one transaction (setting the conversation's status too, if given);
-        returns them with their ids."""
+        returns them with their ids. Core statements, not the ORM: this is the hot path."""
         now = time.time()
-        rows = [
-            Event(conversation_id=conversation_id, type=t, data=d, created=now) for t, d in events
+        rows: list[dict[str, Any]] = [
+            {"conversation_id": conversation_id, "type": t, "data": d, "created": now}
+            for t, d in events
         ]
-        with self._writing() as s:
-            s.add_all(rows)
+        insert = sa.insert(Event).returning(Event.id, sort_by_parameter_order=True)
+        with self._write_lock, self.engine.begin() as connection:
+            ids = list(connection.execute(insert, rows).scalars())
             if status is not None:
-                s.execute(
+                connection.execute(
                     sa.update(Conversation)
                     .where(Conversation.id == conversation_id)
                     .values(status=status, updated=now)
                 )
-            s.flush()
-            return [_record(row) for row in rows]
+        return [
+            EventRecord(i, conversation_id, kind, data, now)
+            for i, (kind, data) in zip(ids, events, strict=True)
+        ]
 
     def events(
         self, conversation_id: str, after: int = 0, types: tuple[str, ...] = ()
     ) -> list[EventRecord]:
+        columns = (Event.id, Event.conversation_id, Event.type, Event.data, Event.created)
         query = (
-            sa.select(Event)
+            sa.select(*columns)
             .where(Event.conversation_id == conversation_id, Event.id > after)
             .order_by(Event.id)
         )
         if types:
             query = query.where(Event.type.in_(types))
-        with Session(self.engine) as s:
-            return [_record(row) for row in s.scalars(query)]
+        with self.engine.connect() as connection:
+            return [EventRecord(*row) for row in connection.execute(query)]
 
     # --- OpenAI threads -------------------------------------------------------------------
 
@@ -275,7 +280,3 @@ def _info(row: Conversation) -> ConversationInfo:
         row.created,
         row.updated,
     )
-
-
-def _record(row: Event) -> EventRecord:
-    return EventRecord(row.id, row.conversation_id, row.type, dict(row.data), row.created)

@@ -163,11 +163,12 @@ def bench_server(url: str, n: int, turns: int, server: psutil.Process) -> dict[s
     events = sum(c.received for c in conversations) - received_before
     alone = Conversation(url)
     alone.turn(task(0))
-    single = [alone.turn(task(i))[1] for i in range(1, 3 * turns + 1)]
+    single = [alone.turn(task(i)) for i in range(1, 3 * turns + 1)]
     return {
         "first_event": summary(first_events),
         "turn": summary(latencies),
-        "turn_alone": summary(single),
+        "first_event_alone": summary([first for first, _ in single]),
+        "turn_alone": summary([total for _, total in single]),
         "events_per_s": round(events / elapsed, 1),
         "cpu_ms_per_turn": {"server": cpu[0], "kernels": cpu[1], "http_clients": cpu[2]},
         "memory": memory,

@@ -51,6 +51,9 @@ def serve(
     ] = 900.0,
     max_turns: Annotated[int, typer.Option(help="LLM turns per message")] = 10,
     timeout: Annotated[float, typer.Option(help="seconds per code execution")] = 60.0,
+    shutdown_grace: Annotated[
+        float, typer.Option(help="seconds running turns get to finish on shutdown")
+    ] = 20.0,
     replay: Annotated[
         bool, typer.Option("--replay", help="rebuild a restarted kernel by replaying its cells")
     ] = False,
@@ -75,7 +78,7 @@ def serve(
     limits = Limits(
         max_kernels=max_kernels, max_running=max_running, max_running_per_user=max_running_per_user,
         max_kernels_per_user=max_kernels_per_user, idle_timeout=idle_timeout, max_turns=max_turns,
-        exec_timeout=timeout,
+        exec_timeout=timeout, shutdown_grace=shutdown_grace,
     )  # fmt: skip
     config = ServerConfig(
         host=host, port=port, llm=llm, llm_options=_llm_options(llm, base_url, api_key),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Iterator
@@ -299,3 +300,22 @@ def test_a_conversation_exports_as_a_notebook_with_its_images(alice: httpx.Clien
     assert cell.outputs[0].text.strip() == "drawn"
     assert cell.outputs[1].data["image/png"]
     assert notebook.metadata["codeact"]["conversation"] == cid
+
+
+def test_a_stream_ends_when_its_conversation_is_deleted(
+    alice: httpx.Client, server: Server
+) -> None:
+    import threading
+
+    cid = new_conversation(alice)
+    ended = threading.Event()
+
+    def listen() -> None:
+        with server.client("alice") as other, contextlib.suppress(AssertionError):
+            read_events(other, cid, until="run", timeout=30)
+        ended.set()
+
+    threading.Thread(target=listen, daemon=True).start()
+    time.sleep(0.5)
+    assert alice.delete(f"/api/conversations/{cid}").status_code == 204
+    assert ended.wait(10), "the stream of a deleted conversation stayed open"

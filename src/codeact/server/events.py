@@ -106,7 +106,7 @@ async def follow(
 
     Subscribes before reading the backlog, so nothing falls between the two; an event that
     comes both ways is given once. When the bus is quiet the store is read again, which brings
-    events written by another replica."""
+    events written by another replica; the stream ends when the conversation is deleted."""
     last = after
     with bus.subscribe(conversation_id) as queue:
         while True:
@@ -120,6 +120,8 @@ async def follow(
                     ):  # no task per event, as wait_for makes
                         event = await queue.get()
                 except TimeoutError:
+                    if await run_in_threadpool(store.workspace_of, conversation_id) is None:
+                        return  # the conversation was deleted
                     break
                 if event["id"] is None or event["id"] > last:
                     last = event["id"] or last

@@ -163,9 +163,10 @@ class SessionManager:
         if live is not None:
             self._close(live, "")
         with self._workspace_locks[conversation.id]:
-            if conversation.workspace:
+            name = self._current_workspace(conversation.id)  # a turn may have just made it
+            if name:
                 # rmtree works on open folder fds and never follows the links the code planted
-                shutil.rmtree(self.config.workspaces / conversation.workspace, ignore_errors=True)
+                shutil.rmtree(self.config.workspaces / name, ignore_errors=True)
         self._workspace_locks.pop(conversation.id, None)
 
     def workspace(self, conversation: ConversationInfo, create: bool = False) -> Path | None:

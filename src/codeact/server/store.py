@@ -175,6 +175,7 @@ class Store:
             )
 
     def workspace_of(self, conversation_id: str) -> str | None:
+        """The workspace's folder name ("" before it has one); None if there is no such conversation."""
         with Session(self.engine) as s:
             query = sa.select(Conversation.workspace).where(Conversation.id == conversation_id)
             return s.scalar(query)

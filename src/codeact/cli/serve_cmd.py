@@ -131,6 +131,10 @@ def _run(config: Any) -> None:
         f"[bold]codeact serve[/] · http://{config.host}:{config.port} · {config.llm} · "
         f"{config.kernel} kernels · {config.db_url.split('://')[0]} · auth: {auth}"
     )
+    if config.kernel == "local":
+        console.print(
+            "[yellow]warning: the local kernel is NOT sandboxed; serve trusted users only[/]"
+        )
     uvicorn.run(
         app, host=config.host, port=config.port, log_level="warning", timeout_graceful_shutdown=3
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -95,8 +96,6 @@ class SerializedLLM:
     """An LLM that takes one request at a time (for in-process models shared by conversations)."""
 
     def __init__(self, llm: LLM) -> None:
-        import threading
-
         self.inner, self.name, self._lock = llm, llm.name, threading.Lock()
 
     def complete(self, messages: Any, *, stop: Any = None, stream: Any = None) -> Any:

@@ -142,7 +142,7 @@ SELF_INFLICTED = {
         died("killed by SIGSEGV"),
     ),
     "deep-repr-over-c-stack": (
-        "import sys\nsys.setrecursionlimit(10**8)\nl = []\nfor _ in range(10**6):\n    l = [l]\nrepr(l)",
+        "import sys\nsys.setrecursionlimit(10**8)\nl = []\nfor _ in range(3 * 10**5):\n    l = [l]\nrepr(l)",
         died("killed by SIGSEGV"),
     ),
     "recursion-limit": (

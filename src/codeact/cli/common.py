@@ -8,8 +8,10 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from codeact.agent import Agent
+from codeact.cli.terminal import printable
 from codeact.errors import CodeActError
 from codeact.kernels import get_kernel
 from codeact.llms import get_llm, parse_spec
@@ -54,5 +56,5 @@ def friendly_errors() -> Iterator[None]:
     try:
         yield
     except CodeActError as exc:
-        console.print(f"[bold red]error:[/] {exc}")
+        console.print(f"[bold red]error:[/] {escape(printable(str(exc)))}")
         raise typer.Exit(2) from None

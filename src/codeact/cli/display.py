@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.syntax import Syntax
 from rich.text import Text
 
+from codeact.cli.terminal import printable
 from codeact.types import Step, Trajectory
 
 
@@ -20,23 +21,27 @@ class StepPrinter:
         action = step.action or {}
         thought = _thought(step.completion.text)
         if thought and action.get("type") != "Reply":
-            self.console.print(Text(thought, style="italic"))
+            self.console.print(Text(printable(thought), style="italic"))
         if action.get("type") == "CodeAction":
-            code = Syntax(action["code"], "python", theme="monokai", line_numbers=False)
+            code = Syntax(printable(action["code"]), "python", theme="monokai", line_numbers=False)
             self.console.print(Panel(code, title=f"turn {step.turn} · code", title_align="left"))
         if step.format_error:
-            self.console.print(Panel(step.format_error, title="format error", style="yellow"))
+            self.console.print(
+                Panel(Text(printable(step.format_error)), title="format error", style="yellow")
+            )
         if step.observation is not None:
             obs = step.observation
             style = "red" if obs.error or obs.notices else "green"
             title = f"output · {obs.seconds:.2f} s"
-            self.console.print(Panel(Text(str(obs)), title=title, title_align="left", style=style))
+            self.console.print(
+                Panel(Text(printable(str(obs))), title=title, title_align="left", style=style)
+            )
 
 
 def print_outcome(console: Console, trajectory: Trajectory, seconds: float) -> None:
     if trajectory.answer is not None:
         title = "answer" if trajectory.status == "finished" else "reply"
-        console.print(Panel(Text(trajectory.answer), title=title, style="bold cyan"))
+        console.print(Panel(Text(printable(trajectory.answer)), title=title, style="bold cyan"))
     usage = trajectory.usage
     console.print(
         f"[dim]{trajectory.status} · {trajectory.turns} turns · {usage.total_tokens} tokens "

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import time
 
+from rich.markup import escape
 from rich.table import Table
 
 from codeact.cli.common import console
+from codeact.cli.terminal import printable
 from codeact.errors import CodeActError
 from codeact.kernels.isolation import probe
 
 LIVE_CHECK = """
-import os, socket
+import ctypes, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
 checks = {"uid": os.getuid(), "cwd": os.getcwd(), "host_home_visible": os.path.exists("/root/.bashrc")}
 try:
     socket.create_connection(("1.1.1.1", 53), timeout=1); checks["network"] = "REACHABLE"
@@ -21,8 +24,20 @@ try:
     open("/usr/.codeact-probe", "w"); checks["root_fs"] = "WRITABLE"
 except OSError:
     checks["root_fs"] = "read-only"
+open(".codeact-probe", "w").close()
+try:
+    os.chmod(".codeact-probe", 0o4755); checks["setuid"] = "ALLOWED"
+except OSError as e:
+    checks["setuid"] = f"blocked ({e.strerror})"
+os.remove(".codeact-probe")
+checks["io_uring"] = "ALLOWED" if libc.syscall(425, 1, None) >= 0 else "blocked"
+try:
+    checks["proc_keys"] = f"READABLE ({len(open('/proc/keys').read())} bytes)"
+except OSError:
+    checks["proc_keys"] = "masked"
 print(checks)
 """
+LIVE_OK = ("'setuid': 'blocked", "'io_uring': 'blocked'", "'proc_keys': 'masked'", "blocked (")
 
 
 def run_doctor(min_tier: str) -> int:
@@ -47,11 +62,23 @@ def _live_check(min_tier: str) -> int:
 
     started = time.perf_counter()
     try:
-        with SandboxKernel(min_tier=min_tier) as kernel:
+        kernel = SandboxKernel(min_tier=min_tier)
+        with kernel:
             boot = time.perf_counter() - started
             obs = kernel.execute(LIVE_CHECK)
+            uid = kernel.host_uid
+            where = (
+                f"host uid {uid}" if uid is not None else f"uid {kernel.sandbox_uid} (namespace)"
+            )
     except CodeActError as exc:
-        console.print(f"[red]sandbox failed to start:[/] {exc}")
+        console.print(f"[red]sandbox failed to start:[/] {escape(printable(str(exc)))}")
         return 1
-    console.print(f"live sandbox: started in {boot:.2f} s; inside it: {obs}", soft_wrap=True)
-    return 0 if obs.error is None else 1
+    shown = printable(str(obs))
+    console.print(
+        f"live sandbox: started in {boot:.2f} s, ran as {where}; inside it: {escape(shown)}",
+        soft_wrap=True,
+    )
+    failed = [check for check in LIVE_OK if check not in shown]
+    for check in failed:
+        console.print(f"[red]live check failed:[/] expected {escape(check)}…")
+    return 0 if obs.error is None and not failed else 1

@@ -5,8 +5,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from rich.markup import escape
+
 from codeact.cli.common import build_agent, console, friendly_errors
 from codeact.cli.display import StepPrinter, print_outcome
+from codeact.cli.terminal import printable
 
 EXIT_CODES = {"finished": 0, "replied": 0}
 
@@ -41,7 +44,7 @@ def run_task(
             on_step=StepPrinter(console),
         )
         with agent:
-            console.print(f"[bold]task:[/] {task}")
+            console.print(f"[bold]task:[/] {escape(printable(task))}")
             with console.status("working…"):
                 trajectory = agent.run(task)
         if output is not None:

@@ -113,18 +113,26 @@ def test_a_busy_conversation_gets_409_and_a_user_over_their_cap_gets_429(
 
 def test_upload_then_use_a_file_and_download_what_the_code_wrote(alice: httpx.Client) -> None:
     cid = new_conversation(alice)
+    turn(alice, cid, code("print('the kernel is up')"))  # uploads also land while it runs
     put = alice.put(f"/api/conversations/{cid}/files/data/table.csv", content=b"a,b\n1,2\n3,4\n")
     assert put.status_code == 201 and put.json() == {"path": "data/table.csv", "size": 12}
     events = turn(alice, cid, code(
         "import csv, os\nrows = list(csv.reader(open('data/table.csv')))\nprint(len(rows))",
         "os.makedirs('out', exist_ok=True)\nopen('out/result.txt', 'w').write(f'{len(rows)} rows')",
+        "open('data/table.csv', 'a').write('5,6\\n')\nopen('data/more.csv', 'w').write('ok')\nprint('written')",
     ))  # fmt: skip
-    assert of_type(events, "step")[0]["observation"]["output"].strip() == "3"
+    steps = of_type(events, "step")
+    assert steps[0]["observation"]["output"].strip() == "3"
+    assert steps[2]["observation"]["output"].strip() == "written"  # it may change what was uploaded
     got = alice.get(f"/api/conversations/{cid}/files/out/result.txt")
     assert got.status_code == 200 and got.content == b"3 rows"
     assert got.headers["content-disposition"].startswith("attachment")
     listing = alice.get(f"/api/conversations/{cid}/files").json()["files"]
     assert {"path": "out/result.txt", "type": "file", "size": 6} in listing
+    assert (
+        alice.get(f"/api/conversations/{cid}/files/data/table.csv").content
+        == b"a,b\n1,2\n3,4\n5,6\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -101,6 +101,7 @@ class Workspace:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
             fd = os.open(temp, flags, 0o644, dir_fd=folder)
             try:
+                self._give_to_owner(fd)
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
                 _replace(temp, name, folder, path)
@@ -133,16 +134,28 @@ class Workspace:
         fd = os.open(self.root, _DIR_FLAGS)
         try:
             for i, part in enumerate(parts):
+                made = False
                 if create:
                     with contextlib.suppress(FileExistsError):
                         os.mkdir(part, 0o755, dir_fd=fd)
+                        made = True
                 where = "/".join(parts[: i + 1])
                 child = _open(part, _DIR_FLAGS | os.O_NONBLOCK, fd, where)
                 os.close(fd)
                 fd = child
+                if made:
+                    self._give_to_owner(fd)
             yield fd
         finally:
             os.close(fd)
+
+    def _give_to_owner(self, fd: int) -> None:
+        """As root, what the host adds belongs to whoever owns the workspace: while a sandboxed
+        kernel runs there, that is the session's own uid, so its code can change the file."""
+        if os.geteuid() != 0:
+            return
+        owner = os.stat(self.root, follow_symlinks=False)
+        os.fchown(fd, owner.st_uid, owner.st_gid)
 
 
 def _open(name: str, flags: int, folder: int, shown: str) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codeact import Agent, tool
+from codeact import Agent, ToolCall, tool
 from codeact.kernels.jupyter import JupyterKernel
 from codeact.llms.scripted import ScriptedLLM
 
@@ -61,11 +61,7 @@ def test_a_call_runs_the_tool_and_its_result_is_the_next_observation(
     assert first is not None and first.ok and first.output == "3.5"
     assert second is not None and second.output == "hello Ann"  # as print() shows it to code
     assert llm.calls[1][-1].content == "Observation:\n3.5"
-    assert traj.steps[0].action == {
-        "type": "ToolCall",
-        "name": "divide",
-        "args": {"a": 7, "b": 2},
-    }
+    assert traj.steps[0].action == ToolCall("divide", {"a": 7, "b": 2})
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

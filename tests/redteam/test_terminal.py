@@ -76,3 +76,40 @@ def test_cli_output_of_sandboxed_code_reaches_the_terminal_inert(tmp_path: Path)
     assert "pwned" in shown and "ValueError" in shown  # the text is there...
     leaked = sorted({f"{ord(c):#x}" for c in shown if c in DANGEROUS})
     assert not leaked, f"control characters reached the terminal: {leaked}"
+
+
+def test_streamed_tokens_and_output_chunks_reach_the_terminal_inert(tmp_path: Path) -> None:
+    """The live paths: the reply streamed word by word (escapes in the thought, in the code and
+    in the answer) and the cell's output in separate chunks, a sequence split across two."""
+    cell = (
+        "import time\n"
+        "print('\\x1b]52;c;', end='', flush=True); time.sleep(0.3)\n"
+        "print('cm0gLXJmIH4=\\x07 \\x1b[2J chunked', flush=True)\n"
+        "print('\\x9b2J' + '\\u202e' + 'tail', flush=True)"
+    )
+    replies = tmp_path / "replies.json"
+    replies.write_text(
+        json.dumps(
+            {
+                "replies": [
+                    "Thinking \x1b]0;pwned\x07 \x1b[1A\x1b[2K hard\r\n<execute>\n# \x1b]8;;x\x07\n"
+                    f"{cell}\n</execute>",
+                    "Done \x9d52;c;x\x9c <solution>\x1b[31mred\x1b[0m \u202eok</solution>",
+                ],
+                "delay": 0.01,
+            }
+        )
+    )
+    env = {**os.environ, "COLUMNS": "200", "TERM": "dumb"}
+    for command in (["run", "print things"], ["chat"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "codeact", *command, "--llm", f"scripted:{replies}",
+             "--ephemeral"],
+            input=b"print things\n", capture_output=True, timeout=180, env=env,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr.decode(errors="replace")
+        shown = result.stdout.decode("utf-8") + result.stderr.decode("utf-8")
+        assert "chunked" in shown and "tail" in shown and "hard" in shown and "ok" in shown
+        assert "pwned" not in shown  # a complete sequence is dropped whole
+        leaked = sorted({f"{ord(c):#x}" for c in shown if c in DANGEROUS})
+        assert not leaked, f"control characters reached the terminal via {command}: {leaked}"

@@ -25,8 +25,8 @@ def _saved_run(tmp_path: Path) -> tuple[Path, Path]:
     workspace = tmp_path / "work"
     with JupyterKernel(workspace, timeout=30) as kernel:
         agent = Agent(ScriptedLLM(REPLIES), kernel)
-        trajectory = agent.run("Sum the primes below 7, then plot them.")
-        saved = trajectory.save(tmp_path / "run.json")
+        agent.run("Sum the primes below 7, then plot them.")
+        saved = agent.trajectory.save(tmp_path / "run.json")
     return saved, workspace
 
 

@@ -68,7 +68,8 @@ def run_episode(
     message, success = task.prompt, False
     while True:
         agent.max_turns = max_turns - agent.trajectory.turns
-        traj = agent.run(message)
+        agent.run(message)
+        traj = agent.trajectory  # the whole episode: its turns all count
         success = judge(task, traj, log)
         retry = protocol == "feedback" and traj.status == "finished" and not task.atomic
         if success or not retry or traj.turns >= max_turns:

@@ -31,6 +31,7 @@ from codeact.kernels.kernel_log import KernelLog
 from codeact.kernels.loop import STATE_LOST as STATE_LOST  # re-exported: other kernels use it
 from codeact.kernels.loop import KernelLoop, dropping_malformed
 from codeact.kernels.output import OutputCollector
+from codeact.kernels.pyenv import PythonEnv, find_python_env
 from codeact.kernels.wire import bounded_context, bounded_unpack
 
 KERNEL_ARGV = [
@@ -94,7 +95,10 @@ class JupyterKernel(KernelLoop):
         max_output_chars: int = 1_000_000,
         render_limit: int = 4000,
         replay_on_restart: bool = False,
+        python: str | Path | None = None,
     ) -> None:
+        # another environment's interpreter (see pyenv.py), checked now: a clear error up front
+        self.python_env: PythonEnv | None = find_python_env(python) if python else None
         self._own_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="codeact-")).resolve()
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -117,7 +121,13 @@ class JupyterKernel(KernelLoop):
         env = dict(os.environ)
         env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-        return LaunchSpec(env=env)
+        return LaunchSpec(argv=self.kernel_argv(), env=env)
+
+    def kernel_argv(self) -> list[str]:
+        """The kernel's command: this interpreter's, or that of the chosen environment."""
+        if self.python_env is None:
+            return list(KERNEL_ARGV)
+        return [self.python_env.executable, *KERNEL_ARGV[1:]]
 
     def runtime_paths(self) -> RuntimePaths:
         """A private folder outside the workspace (the sandbox overrides this)."""

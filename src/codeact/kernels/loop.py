@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from codeact.contracts import Tool
+from codeact.contracts import OutputCallback, Tool
 from codeact.errors import KernelError
 from codeact.kernels import prelude
 from codeact.kernels.output import OutputCollector
@@ -109,20 +109,29 @@ class KernelLoop(ABC):
 
     # --- execution ------------------------------------------------------------------------------
 
-    def execute(self, code: str, *, timeout: float | None = None) -> Observation:
+    def execute(
+        self, code: str, *, timeout: float | None = None, on_output: OutputCallback | None = None
+    ) -> Observation:
         self.start()
-        obs = self._run(code, self.timeout if timeout is None else timeout, True)
+        obs = self._run(code, self.timeout if timeout is None else timeout, True, on_output)
         if self.replay_on_restart and obs.ok:
             self._good_cells = [*(self._good_cells or []), code]
         return obs
 
-    def _run(self, code: str, timeout: float, store_history: bool) -> Observation:
+    def _run(
+        self,
+        code: str,
+        timeout: float,
+        store_history: bool,
+        on_output: OutputCallback | None = None,
+    ) -> Observation:
         started = time.monotonic()
         out = OutputCollector(
             self.workdir,
             max_chars=self.max_output_chars,
             render_limit=self.render_limit,
             file_owner=self.file_owner,
+            on_output=on_output,
         )
         msg_id = self._send_execute(code, store_history)
         if not self._await_idle(msg_id, out, started + timeout):

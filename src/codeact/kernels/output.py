@@ -14,6 +14,7 @@ import binascii
 import contextlib
 import os
 from collections import Counter, deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,10 @@ class OutputCollector:
         max_image_total: int = 32 * MiB,
         max_notices: int = 8,
         file_owner: tuple[int, int] | None = None,
+        on_output: Callable[[str], None] | None = None,
     ):
         self.workdir = workdir
+        self.on_output = on_output  # sees every text chunk as it arrives, before any capping
         self.max_chars = max_chars
         self.render_limit = render_limit
         self.max_messages = max_messages
@@ -116,6 +119,8 @@ class OutputCollector:
         self.write(tb + "\n")
 
     def write(self, text: str) -> None:
+        if self.on_output is not None:
+            self.on_output(text)
         room = self.max_chars // 2 - self._head_len
         if room > 0:
             self._head.append(text[:room])

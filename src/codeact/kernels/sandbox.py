@@ -27,6 +27,7 @@ import signal
 import sys
 import threading
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,7 @@ from codeact.errors import ConfigError
 from codeact.kernels import hostfs, slots
 from codeact.kernels.cgroups import SessionCgroups
 from codeact.kernels.isolation import TIERS, IsolationReport, bwrap_path, probe
-from codeact.kernels.jupyter import KERNEL_ARGV, JupyterKernel, LaunchSpec, RuntimePaths
+from codeact.kernels.jupyter import JupyterKernel, LaunchSpec, RuntimePaths
 from codeact.kernels.mounts import mount_workspace, nosuid_bind
 from codeact.kernels.seccomp import seccomp_program, supported
 
@@ -119,7 +120,7 @@ class SandboxKernel(JupyterKernel):
 
     def launch_spec(self) -> LaunchSpec:
         return LaunchSpec(
-            argv=list(KERNEL_ARGV),
+            argv=self.kernel_argv(),
             env=self._environment(),
             transport="ipc",
             interrupt_mode="message",
@@ -239,7 +240,7 @@ class SandboxKernel(JupyterKernel):
         args += ["--perms", "1777", "--size", str(self.limits.tmp_size_mb * MiB), "--tmpfs", "/tmp"]
         connection = str(self.slot.dir / "kernel.json")
         binds = [
-            *_system_binds(),
+            *_system_binds(self.python_env.prefixes if self.python_env else ()),
             ("--bind", str(self.socket_dir), str(self.socket_dir)),
             ("--ro-bind", connection, connection),
         ]
@@ -280,7 +281,7 @@ class SandboxKernel(JupyterKernel):
     def _environment(self) -> dict[str, str]:
         """The allowlisted environment: nothing from the host except locale and BLAS settings."""
         env = {
-            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+            "PATH": f"{Path(self.kernel_argv()[0]).parent}:/usr/local/bin:/usr/bin:/bin",
             "HOME": WORKSPACE if self.tier != "process" else str(self.workdir),
             "USER": "sandbox",
             "TMPDIR": "/tmp",
@@ -334,9 +335,9 @@ def _proc_masks() -> list[str]:
     return args
 
 
-def _system_binds() -> list[tuple[str, str, str]]:
-    """Read-only binds of what Python needs: /usr, merged-/usr symlinks, the interpreter, a few
-    /etc files, as (bwrap option, source, destination)."""
+def _system_binds(extra_prefixes: Sequence[str] = ()) -> list[tuple[str, str, str]]:
+    """Read-only binds of what Python needs: /usr, merged-/usr symlinks, the interpreter (and
+    another environment's, `python=`), a few /etc files, as (bwrap option, source, destination)."""
     binds = [("--ro-bind", "/usr", "/usr")]
     for top in ("bin", "lib", "lib32", "lib64", "sbin"):
         path = Path("/") / top
@@ -345,7 +346,7 @@ def _system_binds() -> list[tuple[str, str, str]]:
         elif path.is_dir():
             binds.append(("--ro-bind", str(path), str(path)))
     binds += [("--ro-bind-try", f"/etc/{name}", f"/etc/{name}") for name in ETC_ALLOWLIST]
-    binds += [("--ro-bind", prefix, prefix) for prefix in _python_prefixes()]
+    binds += [("--ro-bind", prefix, prefix) for prefix in _python_prefixes(extra_prefixes)]
     return binds
 
 
@@ -361,9 +362,10 @@ def _parent_dirs(destinations: list[str]) -> list[str]:
     return args
 
 
-def _python_prefixes() -> list[str]:
-    """The interpreter's installation and the virtualenv, unless /usr already covers them."""
-    prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+def _python_prefixes(extra: Sequence[str] = ()) -> list[str]:
+    """The interpreter's installation and the virtualenv, plus those of another environment the
+    kernel runs with (`python=`), unless /usr already covers them."""
+    prefixes = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *extra)}
     prefixes.add(
         os.path.realpath(os.path.dirname(os.path.dirname(os.path.realpath(sys.executable))))
     )

@@ -2,8 +2,8 @@
 
 Auth is a header (`Authorization: Bearer TOKEN`), errors are JSON, and the live stream is SSE
 that resumes from the `Last-Event-ID` header (or `?after=ID`) after a reconnect. Events are
-described in `events.py`; a page renders `input`, `notice`, `token`, `code`, `step`, `run` and
-`error`, and can ignore `message` (the trajectory's raw text).
+described in `events.py`; a page renders `input`, `notice`, `token`, `code`, `output`, `step`,
+`run` and `error`, and can ignore `message` (the trajectory's raw text).
 """
 
 from __future__ import annotations
@@ -128,6 +128,8 @@ def post_message(
 ) -> dict[str, Any]:
     """Stored before this answers (the message is safe from then on); the turn runs after."""
     info = _conversation(request, user, conversation_id)
+    if not body.text.strip():
+        raise HTTPException(422, "text: the message is empty")
     record = _service(request).sessions.submit(info, body.text)
     return {"event": record.to_dict(), "conversation": info.id}
 

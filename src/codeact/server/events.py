@@ -11,7 +11,8 @@ Persisted, in the order they happen (each has an id, which is also its SSE id):
     run      {status, answer}                 a turn (one Agent.run) is over
     error    {message}                        a turn failed (the model backend, the kernel)
 
-Transient, never stored: `token {text}`, the model's text as it streams.
+Transient, never stored: `token {text}`, the model's text as it streams, and `output {text}`, the
+running code's output as it is produced (the `step` has all of it).
 
 The `message` and `step` events ARE the trajectory: `trajectory_of` rebuilds it with no other
 source, so an export, a restart and a replay all read the same log.

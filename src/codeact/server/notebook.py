@@ -13,7 +13,7 @@ from typing import Any
 
 from codeact.errors import MissingDependency
 from codeact.server.render import read_image, thought_of
-from codeact.types import Observation, Step, Trajectory
+from codeact.types import CodeAction, Finish, Observation, Step, Trajectory
 
 OBSERVATION_PREFIX = "Observation:"
 
@@ -34,15 +34,15 @@ def trajectory_notebook(trajectory: Trajectory, workspace: Path | None = None) -
                 cells.append(cell)
             continue
         last_step = next(steps, None)
-        action = (last_step.action or {}) if last_step else {}
+        action = last_step.action if last_step else None
         thought = thought_of(message.content) if action else message.content.strip()
         if thought:
             cells.append(nbf.v4.new_markdown_cell(thought))
-        if action.get("type") == "CodeAction":
+        if isinstance(action, CodeAction):
             count += 1
-            cells.append(_code_cell(nbf, action["code"], last_step, count, workspace))
-        elif action.get("type") == "Finish":
-            cells.append(nbf.v4.new_markdown_cell(f"**Answer:** {action['answer']}"))
+            cells.append(_code_cell(nbf, action.code, last_step, count, workspace))
+        elif isinstance(action, Finish):
+            cells.append(nbf.v4.new_markdown_cell(f"**Answer:** {action.answer}"))
     notebook = nbf.v4.new_notebook(cells=cells, metadata=_metadata(trajectory))
     nbf.validate(notebook)
     return notebook
@@ -63,7 +63,7 @@ def _user_cell(nbf: Any, content: str, last_step: Step | None) -> Any:
     """A user's task as markdown; an observation only when no code cell shows it already."""
     if not content.startswith(OBSERVATION_PREFIX):
         return nbf.v4.new_markdown_cell(f"**User:** {content}")
-    if last_step is not None and (last_step.action or {}).get("type") == "CodeAction":
+    if last_step is not None and isinstance(last_step.action, CodeAction):
         return None
     quoted = "\n".join(f"> {line}" for line in content.splitlines())
     return nbf.v4.new_markdown_cell(quoted)

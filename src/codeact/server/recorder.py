@@ -1,22 +1,18 @@
 """Writes a running turn into the event log as it happens, and hands each event to live streams.
 
-The Agent reports through its callbacks (`on_token`, `on_step`); the one moment it has no
-callback for, code about to run, is caught by wrapping the kernel (`RecordingKernel`). At each of
-these points the messages the agent appended since the last one are stored first, so the log
-always holds a prefix of the trajectory in order.
+The Agent reports through its callbacks: `on_token` and `on_output` become transient events,
+`on_action` (code about to run) and `on_step` stored ones. When code is about to run, when it has
+run, and when the turn ends, the messages and steps since the last store are stored in one
+transaction, so the log always holds a prefix of the trajectory in order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-from codeact.contracts import Kernel, Tool
 from codeact.server.events import EventBus
 from codeact.server.store import EventRecord, Store
-from codeact.types import Message, Observation, Step
+from codeact.types import Action, CodeAction, Message, Step, step_to_dict
 
 
 class Recorder:
@@ -26,6 +22,7 @@ class Recorder:
         self.saved = 0  # how many of `messages` are in the log
         self.task_index = -1  # index of this turn's task message
         self.last_task_id = 0  # event id of the latest task message
+        self.pending: list[tuple[str, dict[str, Any]]] = []  # steps not stored yet
 
     def begin(self, messages: list[Message]) -> None:
         """A turn starts on this message list; the task it appends next is this turn's task."""
@@ -41,25 +38,33 @@ class Recorder:
         return records
 
     def flush(self, *extra: tuple[str, dict[str, Any]], status: str | None = None) -> None:
-        """Store the messages appended since the last flush, then `extra`, in one transaction."""
+        """Store the messages appended since the last flush, the pending steps, then `extra`, in
+        one transaction (a few per turn: each commit costs more than the events in it)."""
         events = [("message", self._message(i)) for i in range(self.saved, len(self.messages))]
-        self.saved = len(self.messages)
+        events += self.pending
+        self.saved, self.pending = len(self.messages), []
         for record in self.append([*events, *extra], status):
             if record.type == "message" and record.data["kind"] == "task":
                 self.last_task_id = record.id
 
     def on_token(self, text: str) -> None:
-        if self.saved < len(self.messages):
-            self.flush()
         self.bus.publish(
             self.conversation_id, {"id": None, "type": "token", "data": {"text": text}}
         )
 
     def on_step(self, step: Step) -> None:
-        self.flush(("step", asdict(step)))
+        self.pending.append(("step", step_to_dict(step)))
+        if step.observation is not None or step.format_error is not None:
+            self.flush()  # the run goes on; a final step is stored with the `run` event
 
-    def on_code(self, code: str) -> None:
-        self.flush(("code", {"code": code}))
+    def on_action(self, action: Action) -> None:
+        if isinstance(action, CodeAction):
+            self.flush(("code", {"code": action.code}))
+
+    def on_output(self, text: str) -> None:
+        self.bus.publish(
+            self.conversation_id, {"id": None, "type": "output", "data": {"text": text}}
+        )
 
     def _message(self, index: int) -> dict[str, Any]:
         message = self.messages[index]
@@ -67,38 +72,3 @@ class Recorder:
         if kind is None:
             kind = "task" if index == self.task_index else "observation"
         return {"role": message.role, "content": message.content, "kind": kind}
-
-
-class RecordingKernel:
-    """A kernel that tells the recorder before it runs code; everything else passes through."""
-
-    def __init__(self, kernel: Kernel, recorder: Recorder) -> None:
-        self.inner, self.recorder = kernel, recorder
-        self.name = getattr(kernel, "name", type(kernel).__name__)
-        self.workdir: Path = kernel.workdir
-
-    def execute(self, code: str, *, timeout: float | None = None) -> Observation:
-        self.recorder.on_code(code)
-        return self.inner.execute(code, timeout=timeout)
-
-    def start(self) -> None:
-        self.inner.start()
-
-    def interrupt(self) -> None:
-        self.inner.interrupt()
-
-    def restart(self) -> None:
-        self.inner.restart()
-
-    def shutdown(self) -> None:
-        self.inner.shutdown()
-
-    def register_tools(self, tools: Sequence[Tool]) -> None:
-        self.inner.register_tools(tools)
-
-    def __enter__(self) -> RecordingKernel:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.shutdown()

@@ -36,7 +36,7 @@ from codeact.kernels.loop import STATE_LOST
 from codeact.kernels.pool import KernelPool
 from codeact.server.config import ServerConfig
 from codeact.server.events import EventBus, trajectory_of
-from codeact.server.recorder import Recorder, RecordingKernel
+from codeact.server.recorder import Recorder
 from codeact.server.store import ConversationInfo, EventRecord, Store
 from codeact.types import Message
 
@@ -375,17 +375,19 @@ class SessionManager:
     def _new_agent(self, kernel: Kernel, recorder: Recorder) -> Agent:
         return Agent(
             self.llm,
-            RecordingKernel(kernel, recorder),
+            kernel,
             max_turns=self.limits.max_turns,
             exec_timeout=self.limits.exec_timeout,
             on_step=recorder.on_step,
             on_token=recorder.on_token,
+            on_action=recorder.on_action,
+            on_output=recorder.on_output,
         )
 
     @staticmethod
     def _run_agent(agent: Agent, task: str) -> tuple[str, str | None]:
-        trajectory = agent.run(task)
-        return trajectory.status, trajectory.answer
+        result = agent.run(task)
+        return result.status, result.answer
 
     # --- kernels and workspaces ---------------------------------------------------------------
 

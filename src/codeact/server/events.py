@@ -72,6 +72,8 @@ class EventBus:
         self._subscribers: dict[str, set[asyncio.Queue[dict[str, Any]]]] = defaultdict(set)
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._pending: defaultdict[str, list[dict[str, Any]]] = defaultdict(list)
+        self._scheduled: set[str] = set()
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
@@ -90,14 +92,30 @@ class EventBus:
                     del self._subscribers[conversation_id]
 
     def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
-        """`event` is {"id": int | None, "type": str, "data": {...}}; id None means transient."""
+        """`event` is {"id": int | None, "type": str, "data": {...}}; id None means transient.
+
+        Events wait in order in a per-conversation list, and one loop callback hands over all
+        that piled up: a fast model's tokens wake the loop once per burst, not once each."""
         loop = self._loop
-        with self._lock:
-            queues = list(self._subscribers.get(conversation_id, ()))
-        if loop is None or not queues or loop.is_closed():
+        if loop is None or loop.is_closed():
             return
+        with self._lock:
+            if conversation_id not in self._subscribers:
+                return
+            self._pending[conversation_id].append(event)
+            if conversation_id in self._scheduled:
+                return
+            self._scheduled.add(conversation_id)
+        loop.call_soon_threadsafe(self._deliver, conversation_id)
+
+    def _deliver(self, conversation_id: str) -> None:
+        with self._lock:
+            events = self._pending.pop(conversation_id, [])
+            self._scheduled.discard(conversation_id)
+            queues = list(self._subscribers.get(conversation_id, ()))
         for queue in queues:
-            loop.call_soon_threadsafe(queue.put_nowait, event)
+            for event in events:
+                queue.put_nowait(event)
 
 
 async def follow(
@@ -116,14 +134,32 @@ async def follow(
                 yield record.to_dict()
             while True:
                 try:
-                    async with asyncio.timeout(
-                        POLL_SECONDS
-                    ):  # no task per event, as wait_for makes
+                    async with asyncio.timeout(POLL_SECONDS):  # no task per event (wait_for's)
                         event = await queue.get()
                 except TimeoutError:
                     if await run_in_threadpool(store.workspace_of, conversation_id) is None:
                         return  # the conversation was deleted
                     break
-                if event["id"] is None or event["id"] > last:
-                    last = event["id"] or last
-                    yield event
+                for ready in _merged(event, queue):
+                    if ready["id"] is None or ready["id"] > last:
+                        last = ready["id"] or last
+                        yield ready
+
+
+def _merged(event: dict[str, Any], queue: asyncio.Queue[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`event` and what is already queued behind it, with runs of transient text (tokens, output)
+    joined into one event each: a fast model's tokens cost one write, not one each."""
+    events = [event]
+    while not queue.empty():
+        following = queue.get_nowait()
+        previous = events[-1]
+        if (
+            following["id"] is None
+            and previous["id"] is None
+            and following["type"] == previous["type"]
+        ):
+            text = previous["data"]["text"] + following["data"]["text"]
+            events[-1] = {**previous, "data": {"text": text}}
+        else:
+            events.append(following)
+    return events

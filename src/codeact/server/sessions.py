@@ -38,7 +38,7 @@ from codeact.server.config import ServerConfig
 from codeact.server.events import EventBus, trajectory_of
 from codeact.server.recorder import Recorder
 from codeact.server.store import ConversationInfo, EventRecord, Store
-from codeact.types import Message
+from codeact.types import CodeAction, Message, Step
 
 log = logging.getLogger(__name__)
 
@@ -321,22 +321,19 @@ class SessionManager:
         tasks = [e.id for e in events if e.type == "message" and e.data.get("kind") == "task"]
         live.recorder.last_task_id = tasks[-1] if tasks else 0
         live.agent = agent
-        cells = [e.data["code"] for e in events if e.type == "code"]
-        if not cells:
-            return None
+        if not any(e.type == "code" for e in events):
+            return None  # no code ever ran here: no state was lost
         why = self._lost.pop(conversation.id, "the server restarted")
-        return self._rebuild(kernel, events, why)
+        return self._rebuild(kernel, agent.trajectory.steps, why)
 
-    def _rebuild(self, kernel: Kernel, events: list[EventRecord], why: str) -> str:
+    def _rebuild(self, kernel: Kernel, steps: list[Step], why: str) -> str:
         lost = f"The Python kernel was restarted since your last turn ({why}). "
         if not self.config.replay:
             return lost + STATE_LOST
         cells = [
-            e.data["action"]["code"]
-            for e in events
-            if e.type == "step"
-            and (e.data.get("action") or {}).get("type") == "CodeAction"
-            and _succeeded(e.data.get("observation"))
+            step.action.code
+            for step in steps
+            if isinstance(step.action, CodeAction) and step.observation and step.observation.ok
         ]
         failed = sum(not kernel.execute(code).ok for code in cells)
         if failed:
@@ -448,7 +445,3 @@ class SessionManager:
                     del self._live[live.conversation.id]
             for live in stale:
                 self._close(live, f"it was idle for more than {idle_for:g} s")
-
-
-def _succeeded(observation: dict[str, Any] | None) -> bool:
-    return bool(observation) and observation.get("error") is None and not observation.get("notices")  # type: ignore[union-attr]

@@ -1,5 +1,6 @@
-"""Entry point: `codeact run`, `codeact chat`, `doctor`, `bench`. Command modules are imported on
-use. Errors are one line on stderr; the exit codes are listed in run_cmd.py and the README."""
+"""Entry point: `codeact run`, `codeact chat`, `doctor`, `bench`, `serve`, `export`. Command modules
+are imported on use. Errors are one line on stderr; the exit codes are listed in run_cmd.py and the
+README."""
 
 from __future__ import annotations
 
@@ -256,6 +257,12 @@ def bench_report(
     from codeact.cli.bench_cmd import show_report
 
     raise typer.Exit(show_report(results, out))
+
+
+from codeact.cli import export_cmd, serve_cmd  # noqa: E402 (both import typer only)
+
+app.add_typer(serve_cmd.app, name="serve")
+app.command("export")(export_cmd.export)
 
 
 def main() -> None:

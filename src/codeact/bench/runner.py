@@ -7,7 +7,9 @@ interrupted run loses nothing. Each row's trajectory is saved under `OUT/traject
 Engines: `process` (a local process pool, the default), `serial` (in this process), and `ray`
 (`pip install 'codeact[ray]'`; connects to a running cluster or starts a local one).
 
-The model `oracle` replays each task's reference solution for the format with the scripted LLM.
+The model `oracle` replays each task's reference solution for the format with the scripted LLM;
+the model `expert` is the task's own reactive teacher (data environments), with the options
+`llm_options["expert"]` gives it (`mistakes`: how often it errs first and then recovers).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from codeact.errors import CodeActError, ConfigError, MissingDependency
 from codeact.kernels.pool import KernelPool
 
 ORACLE = "oracle"
+EXPERT = "expert"
 ENGINES = ("process", "serial", "ray")
 KEY_FIELDS = ("suite", "task", "model", "format", "seed", "protocol")
 
@@ -49,6 +52,8 @@ class Job:
     kernel: str
     out: str
     llm_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    max_solutions: int | None = None
+    countdown: bool = False
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -71,6 +76,9 @@ class GridConfig:
     per_domain: int | None = None  # the first N tasks of each domain (a stratified sample)
     # options for get_llm by provider ("openai", "local", ...); "*" applies to every provider
     llm_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    max_solutions: int | None = None  # wrong answers before the episode ends (see episode.py)
+    countdown: bool = False  # tell the model the turns and solutions it has left
+    tasks: list[str] | None = None  # only these task ids (a fallback teacher's leftovers)
 
 
 def plan(config: GridConfig, suite: Suite) -> list[Job]:
@@ -78,9 +86,13 @@ def plan(config: GridConfig, suite: Suite) -> list[Job]:
     if unknown:
         raise ConfigError(f"unknown formats {sorted(unknown)}; choose from {', '.join(FORMATS)}")
     tasks = sample(suite.tasks, config.limit, config.per_domain)
+    if config.tasks is not None:
+        wanted = set(config.tasks)
+        tasks = [t for t in tasks if t.id in wanted]
     return [
         Job(config.suite, t.id, model, fmt, seed, config.protocol, config.max_turns,
-            config.kernel, str(config.out), config.llm_options)
+            config.kernel, str(config.out), config.llm_options, config.max_solutions,
+            config.countdown)
         for model in config.models for fmt in config.formats for seed in config.seeds
         for t in tasks
     ]  # fmt: skip
@@ -202,7 +214,8 @@ def run_job(job: Job) -> dict[str, Any]:
         try:
             outcome = run_episode(
                 task, _llm(job, task), job.format, kernel,
-                protocol=job.protocol, max_turns=job.max_turns,
+                protocol=job.protocol, max_turns=job.max_turns, max_solutions=job.max_solutions,
+                countdown=job.countdown, new_kernel=lambda: _kernel(job.kernel),
             )  # fmt: skip
         finally:
             if kernel is not None:
@@ -210,7 +223,10 @@ def run_job(job: Job) -> dict[str, Any]:
     except CodeActError as exc:
         return {**row, "success": False, "error": f"{type(exc).__name__}: {exc}"}
     path = _trajectory_path(job)
-    outcome.trajectory.meta["task"] = job.task
+    outcome.trajectory.meta.update(
+        task=job.task, suite=job.suite, domain=task.domain, model=job.model, seed=job.seed,
+        success=outcome.success, errors_recovered=outcome.errors_recovered,
+    )  # fmt: skip
     outcome.trajectory.save(path)
     result = asdict(outcome)
     del result["trajectory"]
@@ -229,6 +245,10 @@ def _llm(job: Job, task: Task) -> LLM:
         return ScriptedLLM(task.reference[job.format], name=ORACLE)
     provider = job.model.partition(":")[0]
     options = {**job.llm_options.get("*", {}), **job.llm_options.get(provider, {})}
+    if job.model == EXPERT:
+        if task.expert is None:
+            raise ConfigError(f"task {task.id} has no expert teacher")
+        return task.expert(job.seed, float(job.llm_options.get(EXPERT, {}).get("mistakes", 0.0)))
     if provider == "scripted":  # replies are consumed: each episode replays the file afresh
         from codeact.llms import get_llm
 

@@ -198,5 +198,10 @@ def bench_report(
     raise typer.Exit(show_report(results, out))
 
 
+from codeact.cli.data_cmd import app as data_app  # noqa: E402 (its commands import on use)
+
+app.add_typer(data_app, name="data")
+
+
 def main() -> None:
     app()

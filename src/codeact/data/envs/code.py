@@ -5,8 +5,9 @@ The format (Hendrycks et al., 2021): `question` (the statement, with examples), 
 `starter_code`. In APPS's JSONL `input_output` and `solutions` are JSON encoded as strings; the
 loader takes them either way, and also reads the folder layout (`train/0001/question.txt`, ...).
 
-Checking: the program in the final answer is run on every test in a fresh kernel that the
-episode never touched. Each test gets fresh globals, its stdin, a time limit, and stdout captured;
+Checking: the program in the final answer is run on every test (until one raises or times out)
+in a fresh kernel that the episode never touched. Each test gets fresh globals, its stdin, a time
+limit, and stdout captured;
 only the outputs leave the kernel (as JSON, size-capped) and are compared on the host, so the
 expected outputs never enter the sandbox. Standard-input problems compare lines with surrounding
 whitespace ignored (and numbers within 1e-6); call-based ones compare the returned value, also
@@ -88,7 +89,7 @@ def read_report(observation: Observation, cases: int) -> list[dict[str, Any]] | 
         report = json.loads(lines[-1][len(REPORT) :])
     except ValueError:
         return None
-    ok = isinstance(report, list) and len(report) == cases
+    ok = isinstance(report, list) and len(report) <= cases
     return report if ok and all(isinstance(r, dict) for r in report) else None
 
 
@@ -162,7 +163,7 @@ class CodeEnv(Environment[CodingProblem]):
         if report is None:
             return False
         call_based = record.fn_name is not None
-        return all(
+        return len(report) == len(record.outputs) and all(
             r.get("ok") is True and same_output(r.get("out"), want, call_based)
             for r, want in zip(report, record.outputs, strict=True)
         )
@@ -283,6 +284,8 @@ def _codeact_grade():
         except (TypeError, ValueError):
             result = {{"ok": False, "error": "the returned value is not JSON-like"}}
         results.append(result)
+        if not result["ok"]:  # the program failed: the remaining tests need not run
+            break
     print("{report}" + json.dumps(results))
 
 

@@ -18,8 +18,11 @@ def _jsonl(path: Path, rows: list[dict[str, object]]) -> None:
 
 
 def main(out: Path) -> None:
+    train_math: frozenset[str] = frozenset()
     for split, (seed, n) in SIZES.items():
-        _jsonl(out / "math" / f"{split}.jsonl", math.generate(n, seed))
+        problems = math.generate(n, seed, exclude=train_math)
+        train_math = frozenset(p["problem"] for p in problems)
+        _jsonl(out / "math" / f"{split}.jsonl", problems)
         _jsonl(out / "household" / f"{split}.jsonl", household.generate(n, seed))
         (out / "search").mkdir(parents=True, exist_ok=True)
         (out / "search" / f"hotpot_{split}.json").write_text(

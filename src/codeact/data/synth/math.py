@@ -194,14 +194,15 @@ FAMILIES: list[Family] = [
 ]  # fmt: skip
 
 
-def generate(n: int, seed: int) -> list[dict[str, Any]]:
+def generate(n: int, seed: int, exclude: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """`n` problems, none of them in `exclude` (the test split leaves out the training problems)."""
     rng = random.Random(seed)
     rows: list[dict[str, Any]] = []
     seen = set()
     while len(rows) < n:
         family = FAMILIES[len(rows) % len(FAMILIES)]
         kind, problem, answer, cells = family(rng)
-        if problem in seen:
+        if problem in seen or problem in exclude:
             continue
         seen.add(problem)
         latex = sp.latex(sp.nsimplify(answer))

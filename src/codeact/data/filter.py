@@ -6,7 +6,7 @@ The rules, in order (each sees only what the earlier ones kept):
 |---|---|
 | `failed` | runs that did not solve their task |
 | `short` | runs solved in two turns or fewer (nothing to learn about interaction) |
-| `all_invalid` | runs whose every reply was malformed |
+| `all_invalid` | runs whose every action before the answer was a malformed reply |
 | `no_progress` | runs in which every turn was a solution or a failing execution |
 | `exact_duplicate` | runs whose conversation equals an earlier one's |
 | `near_duplicate` | MinHash near duplicates of an earlier kept run (`dedup.py`) |
@@ -59,7 +59,9 @@ def short(t: Trajectory, min_turns: int) -> bool:
 
 
 def all_invalid(t: Trajectory) -> bool:
-    return bool(t.steps) and all(s.format_error is not None for s in t.steps)
+    """Every action before the final answer was a malformed reply."""
+    actions = [s for s in t.steps if (s.action or {}).get("type") != "Finish"]
+    return bool(actions) and all(s.format_error is not None for s in actions)
 
 
 def no_progress(t: Trajectory) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 from codeact.data.synth import code, household, math, search, table
 
 SIZES = {"train": (1, 200), "test": (1001, 50)}  # split -> (seed, tasks)
-CODE_SIZES = {"train": (1, 140), "test": (1001, 30)}
+CODE_SIZES = {"train": (1, 200), "test": (1001, 30)}
 
 
 def _jsonl(path: Path, rows: list[dict[str, object]]) -> None:

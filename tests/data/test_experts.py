@@ -12,6 +12,7 @@ import pytest
 from codeact.bench.episode import run_episode
 from codeact.contracts import Kernel
 from codeact.data.envs import ENVIRONMENTS, get_env
+from codeact.llms.scripted import ScriptedLLM
 
 SPLIT_SIZES = {"train": 100, "test": 25}  # the code sample is smaller
 
@@ -51,3 +52,15 @@ def test_the_trajectory_is_what_the_model_saw(sandbox: Kernel) -> None:
     assert observations[0].startswith("Observation:") and "Error" in observations[0]
     assert observations[0].endswith("You have 4 steps left and 2 chances to propose solution left.")
     assert outcome.success and outcome.errors_recovered == 1
+
+
+def test_the_protocol_ends_after_two_wrong_solutions_and_counts_down() -> None:
+    task = get_env("math").tasks("test")[0]
+    llm = ScriptedLLM(["<solution>-123456</solution>"] * 3)
+    outcome = run_episode(task, llm, "code", None, max_turns=5, max_solutions=2, countdown=True)
+    assert not outcome.success and outcome.turns == 2 and len(llm.calls) == 2
+    feedback = outcome.trajectory.messages[3].content
+    assert feedback == (
+        "Your answer is incorrect. Please try again.\n"
+        "You have 4 steps left and 1 chance to propose solution left."
+    )

@@ -44,6 +44,11 @@ def samples_dir(env: str) -> Path:
     return Path(str(files("codeact.data") / "samples" / env))
 
 
+def split_folder(path: Path, split: str) -> Path:
+    """The folder of `split` in a data set's own layout (PATH/train/...), else PATH itself."""
+    return path / split if (path / split).is_dir() else path
+
+
 class Environment(ABC, Generic[R]):
     name: ClassVar[str]
     description: ClassVar[str]

@@ -34,6 +34,7 @@ from codeact.data.envs.base import (
     require,
     samples_dir,
     solution,
+    split_folder,
 )
 from codeact.data.envs.slips import misspell
 from codeact.data.io import DataFileError, field, iter_jsonl, read_json
@@ -138,7 +139,7 @@ class CodeEnv(Environment[CodingProblem]):
     def load(self, split: str, path: Path | None = None) -> list[CodingProblem]:
         path = path or samples_dir("code") / f"{split}.jsonl"
         if path.is_dir():
-            root = path / split if (path / split).is_dir() else path
+            root = split_folder(path, split)
             return [
                 _from_folder(d) for d in sorted(root.iterdir()) if (d / "question.txt").exists()
             ]

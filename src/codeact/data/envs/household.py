@@ -30,6 +30,7 @@ from codeact.data.envs.base import (
     require,
     samples_dir,
     solution,
+    split_folder,
 )
 from codeact.data.envs.world import CLEANERS, COOLERS, HEATERS, Receptacle, Thing, World
 from codeact.data.io import DataFileError, field, iter_jsonl, read_json
@@ -209,7 +210,7 @@ class HouseholdEnv(Environment[HouseholdTask]):
     def load(self, split: str, path: Path | None = None) -> list[HouseholdTask]:
         path = path or samples_dir("household") / f"{split}.jsonl"
         if path.is_dir():
-            root = path / split if (path / split).is_dir() else path
+            root = split_folder(path, split)
             return [_task(read_json(f), str(f.parent.relative_to(root)), str(f))
                     for f in sorted(root.rglob("traj_data.json"))]  # fmt: skip
         return [_task(row, str(row.get("id", n)), f"{path}:{n}") for n, row in iter_jsonl(path)]

@@ -26,6 +26,7 @@ from codeact.data.envs.base import (
     require,
     samples_dir,
     solution,
+    split_folder,
 )
 from codeact.data.envs.slips import misspell
 from codeact.data.io import DataFileError, field, iter_jsonl, read_json
@@ -89,7 +90,7 @@ class MathEnv(Environment[MathProblem]):
     def load(self, split: str, path: Path | None = None) -> list[MathProblem]:
         path = path or samples_dir("math") / f"{split}.jsonl"
         if path.is_dir():
-            root = path / split if (path / split).is_dir() else path
+            root = split_folder(path, split)
             return [_problem(read_json(f), str(f.relative_to(root).with_suffix("")), str(f))
                     for f in sorted(root.rglob("*.json"))]  # fmt: skip
         if path.suffix == ".jsonl":

@@ -246,3 +246,10 @@ def test_apps_a_forged_report_gains_nothing(
     fake = json.dumps([{"ok": True, "out": "0\n"}] * 3)
     answer = f"import os\nos.write(1, b'__codeact_report__' + {fake.encode()!r} + b'\\n')"
     assert not _passes(STDIN, answer, grading)
+
+
+def test_apps_a_deeply_nested_return_value_is_a_plain_failure(
+    grading: Callable[[], AbstractContextManager[Kernel]],
+) -> None:
+    deep = "def pair(p):\n    v = []\n    for _ in range(100000):\n        v = [v]\n    return v"
+    assert not _passes(CALL, deep, grading)

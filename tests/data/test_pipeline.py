@@ -317,3 +317,33 @@ def test_generate_against_a_real_model_server(model_server: str, tmp_path: Path)
         assert all(a != b for a, b in itertools.pairwise(roles[1:]))  # turns alternate
         assert trajectory.steps[0].completion.model  # what the server said it ran
         assert json.dumps(trajectory.to_dict())  # saved whole
+
+
+def test_a_fallback_teacher_reruns_only_what_the_teacher_missed(tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps(["<solution>-987654321</solution>"]))
+    done = codeact("generate", "--env", "math", "--n", "3", "--teacher", f"scripted:{wrong}",
+                   "--max-solutions", "1", "--fallback-teacher", "expert", "--out", "gen",
+                   "--engine", "serial", cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = rows_of(tmp_path / "gen" / "results.jsonl")
+    assert [r["model"] for r in rows].count("expert") == 3  # every task, rerun by the fallback
+    assert all(r["success"] == (r["model"] == "expert") for r in rows)
+    kept, _ = filter_trajectories(read_trajectories(tmp_path / "gen"), FilterConfig(min_turns=1))
+    assert {t.meta["model"] for t in kept} == {"expert"}
+
+
+@pytest.mark.slow
+def test_generate_on_ray(tmp_path: Path) -> None:
+    ray = pytest.importorskip("ray")
+    from codeact.data.generate import GenerateConfig, generate
+
+    try:
+        ray.init(num_cpus=2, include_dashboard=False)
+        generate(
+            GenerateConfig(envs=["household"], n=3, out=tmp_path, engine="ray", kernel="sandbox")
+        )
+    finally:
+        ray.shutdown()
+    rows = rows_of(tmp_path / "results.jsonl")
+    assert len(rows) == 3 and all(r["success"] and r["error"] is None for r in rows)

@@ -88,7 +88,7 @@ def read_report(observation: Observation, cases: int) -> list[dict[str, Any]] | 
         return None
     try:
         report = json.loads(lines[-1][len(REPORT) :])
-    except ValueError:
+    except (ValueError, RecursionError):  # the kernel wrote it: malformed or absurdly deep
         return None
     ok = isinstance(report, list) and len(report) <= cases
     return report if ok and all(isinstance(r, dict) for r in report) else None
@@ -164,10 +164,13 @@ class CodeEnv(Environment[CodingProblem]):
         if report is None:
             return False
         call_based = record.fn_name is not None
-        return len(report) == len(record.outputs) and all(
-            r.get("ok") is True and same_output(r.get("out"), want, call_based)
-            for r, want in zip(report, record.outputs, strict=True)
-        )
+        try:
+            return len(report) == len(record.outputs) and all(
+                r.get("ok") is True and same_output(r.get("out"), want, call_based)
+                for r, want in zip(report, record.outputs, strict=True)
+            )
+        except RecursionError:  # a returned value nested deeper than any expected one
+            return False
 
     def expert(self, record: CodingProblem, mistake: bool, rng: random.Random) -> Policy:
         require(bool(record.solutions), "a reference solution")

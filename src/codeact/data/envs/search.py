@@ -44,6 +44,7 @@ PROMPT = (
     "short phrase (or yes/no). Give it in <solution></solution>.\n\nQuestion: {question}"
 )
 SIMILAR = 5
+MAX_QUERY, MAX_WORDS = 1000, 32
 
 
 @dataclass
@@ -69,7 +70,7 @@ class Corpus:
 
     def search(self, query: str) -> str:
         """The page titled `query`, else the best BM25 match; then similar titles."""
-        words = re.findall(r"\w+", query)
+        words = re.findall(r"\w+", query[:MAX_QUERY])[:MAX_WORDS]  # the sandbox sent it
         if not words:
             return "Please give a search query with words in it."
         match = " OR ".join(f'"{w}"' for w in words)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codeact import Agent, tool
+from codeact import Agent, ToolCall, tool
 from codeact.kernels.jupyter import JupyterKernel
 from codeact.llms.scripted import ScriptedLLM
 
@@ -59,13 +59,9 @@ def test_a_call_runs_the_tool_and_its_result_is_the_next_observation(
     assert "Divide a by b." in traj.messages[0].content
     first, second = traj.steps[0].observation, traj.steps[1].observation
     assert first is not None and first.ok and first.output == "3.5"
-    assert second is not None and second.output == "'hello Ann'"  # results render as their repr
+    assert second is not None and second.output == "hello Ann"  # as print() shows it to code
     assert llm.calls[1][-1].content == "Observation:\n3.5"
-    assert traj.steps[0].action == {
-        "type": "ToolCall",
-        "name": "divide",
-        "args": {"a": 7, "b": 2},
-    }
+    assert traj.steps[0].action == ToolCall("divide", {"a": 7, "b": 2})
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -77,8 +73,9 @@ def test_a_tool_that_raises_is_an_error_observation_and_the_run_goes_on(
     assert traj.status == "finished" and traj.turns == 3
     obs = traj.steps[0].observation
     assert obs is not None and obs.error is not None
-    assert (obs.error.name, obs.error.value) == ("ZeroDivisionError", "division by zero")
-    assert llm.calls[1][-1].content == "Observation:\nZeroDivisionError: division by zero"
+    # the arguments were validated as the annotations say (b: float), so the tool saw 0.0
+    assert (obs.error.name, obs.error.value) == ("ZeroDivisionError", "float division by zero")
+    assert llm.calls[1][-1].content == "Observation:\nZeroDivisionError: float division by zero"
     assert traj.steps[1].observation is not None and traj.steps[1].observation.output == "3.5"
 
 

@@ -118,7 +118,9 @@ def explode(reason: str) -> str:
 def test_tools_run_on_the_host_and_return_json(kernel: JupyterKernel) -> None:
     kernel.register_tools([convert, explode])
     assert str(kernel.execute("convert(10)['amount']")) == "11.0"
-    assert str(kernel.execute("convert(amount=2, rate=3)")) == "{'amount': 6, 'note': 'rate 3'}"
+    assert (
+        str(kernel.execute("convert(amount=2, rate=3)")) == "{'amount': 6.0, 'note': 'rate 3.0'}"
+    )  # validated as floats
     assert "Convert an amount of money" in str(kernel.execute("print(convert.__doc__)"))
 
 
@@ -141,7 +143,7 @@ def test_tool_called_with_bad_arguments_gets_a_type_error(kernel: JupyterKernel)
 def test_tools_survive_a_restart(kernel: JupyterKernel) -> None:
     kernel.register_tools([convert])
     kernel.execute("import os; os._exit(1)")
-    assert str(kernel.execute("convert(1, 2)['amount']")) == "2"
+    assert str(kernel.execute("convert(1, 2)['amount']")) == "2.0"
 
 
 def test_opt_in_replay_rebuilds_state_after_a_crash(tmp_path: Path) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -46,7 +50,7 @@ def test_scripted_replies_from_a_file(tmp_path: Path) -> None:
 def test_scripted_bad_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "bad.json"
     path.write_text('{"not": "a list"}')
-    with pytest.raises(ConfigError, match="JSON list of strings"):
+    with pytest.raises(ConfigError, match="no replies for task None"):
         get_llm(f"scripted:{path}")
 
 
@@ -121,7 +125,110 @@ def test_agent_over_the_openai_backend(model_server: str, tmp_path: Path) -> Non
     assert traj.turns >= 1 and traj.usage.total_tokens > 0
 
 
-def test_unreachable_server_is_an_llm_error() -> None:
-    llm = get_llm("openai:x", base_url="http://127.0.0.1:9/v1", max_retries=0, timeout=2)
-    with pytest.raises(LLMError, match="APIConnectionError"):
+# --- model-server errors: said at once, with what to fix --------------------------------------
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_refused_connection_is_not_retried_and_names_the_url() -> None:
+    url = f"http://127.0.0.1:{_free_port()}/v1"  # nothing listens there
+    llm = get_llm("openai:x", base_url=url, max_retries=5)
+    started = time.monotonic()
+    with pytest.raises(LLMError) as err:
         llm.complete([Message("user", "hi")])
+    assert time.monotonic() - started < 2.0  # five retries with backoff would take ~15 s
+    assert f"nothing answers at {url}" in str(err.value) and "--base-url" in str(err.value)
+
+
+class _Answer(http.server.BaseHTTPRequestHandler):
+    """Answers every request with the status in the server's `status` attribute."""
+
+    def do_POST(self) -> None:
+        self.server.hits += 1  # type: ignore[attr-defined]
+        body = json.dumps({"error": {"message": "no", "type": "x"}}).encode()
+        self.send_response(self.server.status)  # type: ignore[attr-defined]
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def http_status() -> Iterator[Callable[[int], str]]:
+    """A real HTTP server on 127.0.0.1 answering with a chosen status; yields a URL maker."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Answer)
+    server.hits = 0  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def url(status: int) -> str:
+        server.status = status  # type: ignore[attr-defined]
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield url
+    server.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("status", "path", "says"),
+    [
+        (401, "/v1", ["401 Unauthorized", "the key from --api-key", "OPENAI_API_KEY"]),
+        (404, "", ["404 Not Found", "is /v1 missing", "'x' a model the server serves"]),
+        (404, "/v1", ["404 Not Found", "'x' a model the server serves", "/v1/models"]),
+    ],
+)
+def test_401_and_404_say_what_to_fix(
+    http_status: Callable[[int], str], status: int, path: str, says: list[str]
+) -> None:
+    url = http_status(status) + path
+    llm = get_llm("openai:x", base_url=url, api_key="sk-wrong", max_retries=3)
+    with pytest.raises(LLMError) as err:
+        llm.complete([Message("user", "hi")])
+    for words in says:
+        assert words in str(err.value), str(err.value)
+
+
+def test_a_server_error_is_retried(http_status: Callable[[int], str]) -> None:
+    llm = get_llm("openai:x", base_url=http_status(503) + "/v1", max_retries=2)
+    with pytest.raises(LLMError, match="InternalServerError"):
+        llm.complete([Message("user", "hi")])
+
+
+def test_openai_without_a_key_says_so_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    with pytest.raises(ConfigError, match="needs an API key: set OPENAI_API_KEY"):
+        get_llm("openai:gpt-4o")
+    with pytest.raises(ConfigError, match="needs a model name"):
+        get_llm("openai:", base_url="http://127.0.0.1:1/v1")
+
+
+# --- the scripted double: streaming, a slow model, replies per task -----------------------------
+
+
+def test_scripted_streams_word_by_word_with_a_delay(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"replies": ["one two three"], "delay": 0.1}))
+    chunks: list[str] = []
+    started = time.monotonic()
+    completion = get_llm(f"scripted:{path}").complete([], stream=chunks.append)
+    assert chunks == ["one ", "two ", "three"] and completion.text == "one two three"
+    assert time.monotonic() - started >= 0.3
+
+
+def test_scripted_replies_per_task(tmp_path: Path) -> None:
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps({"tasks": {"a": ["for a"]}, "replies": ["anyone"]}))
+    assert get_llm(f"scripted:{path}", task="a").complete([]).text == "for a"
+    assert get_llm(f"scripted:{path}", task="b").complete([]).text == "anyone"
+    path.write_text(json.dumps({"tasks": {"a": ["for a"]}}))
+    with pytest.raises(ConfigError, match="no replies for task 'b'"):
+        get_llm(f"scripted:{path}", task="b")

@@ -28,7 +28,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxKernel]
 def test_this_machine_reaches_the_full_tier() -> None:
     report = probe()
     assert report.tier == "full", report
-    assert {p.name for p in report.probes} >= {"bwrap", "userns", "cgroups", "rlimits"}
+    assert {p.name for p in report.probes} >= {"bwrap", "namespaces", "cgroups", "rlimits"}
 
 
 def test_sandbox_is_the_default_kernel() -> None:
@@ -37,8 +37,13 @@ def test_sandbox_is_the_default_kernel() -> None:
     kernel.shutdown()
 
 
-def test_runs_as_uid_1000_in_the_workspace(sandbox: SandboxKernel) -> None:
-    assert str(sandbox.execute("import os; (os.getuid(), os.getcwd())")) == "(1000, '/workspace')"
+def test_runs_as_an_unprivileged_uid_in_the_workspace(sandbox: SandboxKernel) -> None:
+    uid = sandbox.sandbox_uid
+    assert str(sandbox.execute("import os; (os.getuid(), os.getcwd())")) == f"({uid}, '/workspace')"
+    if os.geteuid() == 0:  # a host uid of the session's own, not root's
+        assert sandbox.host_uid == uid and 61000 <= uid <= 61999
+    else:
+        assert uid == 1000
 
 
 def test_environment_is_an_allowlist(sandbox: SandboxKernel) -> None:
@@ -119,5 +124,14 @@ def test_doctor_prints_tier_and_probes() -> None:
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "isolation tier: full" in out.stdout
-    assert "'uid': 1000" in out.stdout and "Network is unreachable" in out.stdout
-    assert "'root_fs': 'read-only'" in out.stdout
+    assert "Network is unreachable" in out.stdout and "'root_fs': 'read-only'" in out.stdout
+    for probe_name in ("host uid", "setuid bits", "mount flags", "rlimits", "per-user resources"):
+        assert probe_name in out.stdout
+    for probe_name in ("cpu share", "kernel surface", "leftovers"):
+        assert probe_name in out.stdout
+    assert "'setuid': 'blocked" in out.stdout and "'io_uring': 'blocked'" in out.stdout
+    assert "'proc_keys': 'masked'" in out.stdout
+    if os.geteuid() == 0:  # the uid mapping: a host uid of the session's own
+        assert "ran as host uid 61" in out.stdout
+    else:
+        assert "'uid': 1000" in out.stdout

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from codeact.types import (
     NO_OUTPUT,
+    CodeAction,
     Completion,
     ExecutionError,
     Message,
@@ -46,7 +47,7 @@ def test_observation_lists_images_and_notices() -> None:
 
 def test_trajectory_round_trips_through_versioned_json(tmp_path: Path) -> None:
     obs = Observation("out", ExecutionError("ValueError", "bad", "tb"), ["a.png"], ["n"], 0.5)
-    step = Step(1, Completion("text", Usage(3, 4), 0.1, "stop", "m"), {"type": "CodeAction"}, obs)
+    step = Step(1, Completion("text", Usage(3, 4), 0.1, "stop", "m"), CodeAction("x = 1"), obs)
     traj = Trajectory([Message("user", "hi")], [step], "finished", "42", {"llm": "x"})
     path = traj.save(tmp_path / "t.json")
     loaded = Trajectory.load(path)

@@ -3,18 +3,22 @@
 A run ends when the model gives a final answer, replies in plain language (the turn goes back to
 the user), the user interrupts, or a budget runs out; each is an `AgentStop` exception. The Agent
 is a session: `run()` again with a follow-up and the kernel state (variables, imports, files) and
-the conversation are kept.
+the conversation are kept. Each `run()` returns its own `RunResult`; the whole conversation is
+`agent.trajectory`.
+
+Live callbacks: `on_token(text)` gets the model's reply as it streams, `on_action(action)` the
+parsed action before it runs, `on_output(text)` the cell's output as it is produced (stdout,
+stderr, results, tracebacks), `on_step(step)` each finished step.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from typing import Any
 
 from codeact import __version__
-from codeact.contracts import LLM, ActionFormat, Kernel, TokenCallback, Tool
+from codeact.contracts import LLM, ActionFormat, Kernel, OutputCallback, TokenCallback, Tool
 from codeact.errors import (
     AgentStop,
     ConfigError,
@@ -34,12 +38,14 @@ from codeact.types import (
     Message,
     Observation,
     Reply,
+    RunResult,
     Step,
     ToolCall,
     Trajectory,
 )
 
 StepCallback = Callable[[Step], None]
+ActionCallback = Callable[[Action], None]
 NEEDS_SOLUTION = (
     "Please either run code or give your final answer between <solution> and </solution>."
 )
@@ -67,7 +73,10 @@ class Agent:
         require_solution: bool = False,
         on_step: StepCallback | None = None,
         on_token: TokenCallback | None = None,
+        on_output: OutputCallback | None = None,
+        on_action: ActionCallback | None = None,
     ) -> None:
+        check_limits(max_turns, max_tokens, max_seconds, exec_timeout)
         self.llm = _build_llm(llm)
         self.kernel = _build_kernel(kernel)
         self.format = _build_format(action_format)
@@ -79,15 +88,22 @@ class Agent:
         self.require_solution = require_solution
         self.on_step = on_step
         self.on_token = on_token
+        self.on_output = on_output
+        self.on_action = on_action
         self._system_prompt = system_prompt
         self._interrupted = False
         self.trajectory = Trajectory(meta=self._meta())
+        self._runs: list[tuple[int, int]] = []  # where each run began: (message, step) index
 
     # --- session --------------------------------------------------------------------------
 
-    def run(self, task: str) -> Trajectory:
-        """Give the agent a task or a follow-up message; returns the (shared) trajectory."""
+    def run(self, task: str) -> RunResult:
+        """Give the agent a task or a follow-up message; returns this run's result."""
+        if not task.strip():
+            raise ConfigError("the task is empty: say what the agent should do")
         self._open()
+        started = time.perf_counter()
+        self._runs.append((len(self.trajectory.messages), len(self.trajectory.steps)))
         self.trajectory.messages.append(Message("user", task))
         self.trajectory.status, self.trajectory.answer = "running", None
         self._interrupted = False
@@ -101,13 +117,34 @@ class Agent:
                 self.trajectory.answer = stop.answer
             elif isinstance(stop, HandBack):
                 self.trajectory.answer = stop.text
-        return self.trajectory
+        steps = self.trajectory.steps[self._runs[-1][1] :]
+        seconds = time.perf_counter() - started
+        return RunResult(self.trajectory.status, self.trajectory.answer, steps, seconds)
 
     def interrupt(self) -> None:
-        """Stop the current run at the next safe point, interrupting running code (thread-safe)."""
+        """Stop the current run at once: a streamed reply at its next token, running code by a
+        kernel interrupt, otherwise at the next step (thread-safe)."""
         self._interrupted = True
         if self.kernel is not None:
             self.kernel.interrupt()
+
+    def undo(self) -> bool:
+        """Forget the last run (its message, the replies and the observations). What its code did
+        to the kernel (variables, files) is not undone. False when there is nothing to undo."""
+        if not self._runs:
+            return False
+        messages, steps = self._runs.pop()
+        del self.trajectory.messages[messages:]
+        del self.trajectory.steps[steps:]
+        self.trajectory.status, self.trajectory.answer = "undone", None
+        return True
+
+    def reset(self) -> None:
+        """Start a new conversation: the history is cleared and the kernel restarted."""
+        self.trajectory = Trajectory(meta=self._meta())
+        self._runs.clear()
+        if self.kernel is not None:
+            self.kernel.restart()
 
     def close(self) -> None:
         if self.kernel is not None:
@@ -139,7 +176,8 @@ class Agent:
         run.check(self.trajectory)
         started = time.perf_counter()
         messages = self.trajectory.messages
-        completion = self.llm.complete(messages, stop=self.format.stop, stream=self.on_token)
+        stream = self._stream if self.on_token is not None else None
+        completion = self.llm.complete(messages, stop=self.format.stop, stream=stream)
         run.turns += 1
         run.tokens += completion.usage.total_tokens
         text = self.format.clean(completion.text)
@@ -161,7 +199,9 @@ class Agent:
             step.format_error = str(err)
             self._observe(str(err))
             return
-        step.action = {"type": type(action).__name__, **asdict(action)}
+        step.action = action
+        if self.on_action is not None:
+            self.on_action(action)
         if isinstance(action, Finish):
             raise Finished(action.answer)
         if isinstance(action, Reply):
@@ -180,10 +220,20 @@ class Agent:
         if isinstance(action, CodeAction):
             if self.kernel is None:
                 raise ConfigError(f"the {self.format.name} format gave code, but no kernel is set")
-            return self.kernel.execute(action.code, timeout=run.exec_timeout(self.exec_timeout))
+            timeout = run.exec_timeout(self.exec_timeout)
+            if self.on_output is None:  # kernels of other authors may not take the callback
+                return self.kernel.execute(action.code, timeout=timeout)
+            return self.kernel.execute(action.code, timeout=timeout, on_output=self.on_output)
         if isinstance(action, ToolCall):
             return call_tool(self.tools, action)
         raise TypeError(f"cannot execute {action!r}")
+
+    def _stream(self, text: str) -> None:
+        """Pass streamed text on; raising here is how an interrupt stops a generation at once."""
+        if self._interrupted:
+            raise Interrupted()
+        assert self.on_token is not None
+        self.on_token(text)
 
     def _observe(self, observation: Observation | str) -> None:
         content = self.format.render_observation(observation)
@@ -200,6 +250,20 @@ class Agent:
             "tools": [t.name for t in self.tools],
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
+
+
+def check_limits(
+    max_turns: int, max_tokens: int | None, max_seconds: float | None, exec_timeout: float
+) -> None:
+    """Refuse limits that could never let a run start, with the reason."""
+    if max_turns < 1:
+        raise ConfigError(f"max_turns must be at least 1 (got {max_turns})")
+    if max_tokens is not None and max_tokens < 1:
+        raise ConfigError(f"the token budget must be at least 1 (got {max_tokens})")
+    if max_seconds is not None and max_seconds <= 0:
+        raise ConfigError(f"the wall-time budget must be more than 0 s (got {max_seconds:g})")
+    if exec_timeout <= 0:
+        raise ConfigError(f"the execution timeout must be more than 0 s (got {exec_timeout:g})")
 
 
 class _Budget:

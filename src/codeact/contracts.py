@@ -9,6 +9,7 @@ from typing import Any, Protocol, runtime_checkable
 from codeact.types import Action, Completion, Message, Observation
 
 TokenCallback = Callable[[str], None]
+OutputCallback = Callable[[str], None]  # a chunk of a cell's stdout/stderr, as it is produced
 
 
 @runtime_checkable
@@ -47,7 +48,11 @@ class Kernel(Protocol):
 
     def start(self) -> None: ...
 
-    def execute(self, code: str, *, timeout: float | None = None) -> Observation: ...
+    def execute(
+        self, code: str, *, timeout: float | None = None, on_output: OutputCallback | None = None
+    ) -> Observation:
+        """Run `code`; `on_output`, when given, receives the text output as it is produced."""
+        ...
 
     def interrupt(self) -> None: ...
 

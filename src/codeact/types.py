@@ -78,6 +78,22 @@ class Reply:
 
 
 Action = CodeAction | ToolCall | Finish | Reply
+ACTION_TYPES: dict[str, type[Action]] = {
+    t.__name__: t for t in (CodeAction, ToolCall, Finish, Reply)
+}
+
+
+def action_to_dict(action: Action) -> dict[str, Any]:
+    """An action as saved: its type name and its fields."""
+    return {"type": type(action).__name__, **asdict(action)}
+
+
+def action_from_dict(data: dict[str, Any]) -> Action:
+    fields = dict(data)
+    kind = ACTION_TYPES.get(fields.pop("type", ""))
+    if kind is None:
+        raise ValueError(f"unknown action type {data.get('type')!r}")
+    return kind(**fields)
 
 
 # --- observations ----------------------------------------------------------------------------
@@ -143,7 +159,7 @@ class Step:
 
     turn: int
     completion: Completion
-    action: dict[str, Any] | None = None
+    action: Action | None = None
     observation: Observation | None = None
     format_error: str | None = None
     llm_seconds: float = 0.0
@@ -151,15 +167,10 @@ class Step:
     step_seconds: float = 0.0
 
 
-@dataclass
-class Trajectory:
-    """The message list the LLM saw, plus per-step metadata. Saved as versioned JSON."""
+class _StepTotals:
+    """Turns and token usage, summed over `steps`."""
 
-    messages: list[Message] = field(default_factory=list)
-    steps: list[Step] = field(default_factory=list)
-    status: str = "running"
-    answer: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
+    steps: list[Step]
 
     @property
     def turns(self) -> int:
@@ -173,8 +184,37 @@ class Trajectory:
             total.completion_tokens += step.completion.usage.completion_tokens
         return total
 
+
+@dataclass
+class RunResult(_StepTotals):
+    """What one `Agent.run()` call gave: its outcome and its own steps.
+
+    Statuses: "finished" (a final answer), "replied" (a plain-language reply: the turn is the
+    user's), "max_turns", "max_tokens", "wall_time" (a budget ran out) and "interrupted".
+    The whole conversation stays on the agent (`agent.trajectory`).
+    """
+
+    status: str
+    answer: str | None
+    steps: list[Step] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass
+class Trajectory(_StepTotals):
+    """The message list the LLM saw, plus per-step metadata. Saved as versioned JSON."""
+
+    messages: list[Message] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    status: str = "running"
+    answer: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"format": TRAJECTORY_FORMAT, "version": TRAJECTORY_VERSION, **asdict(self)}
+        data = asdict(self)
+        for step, saved in zip(self.steps, data["steps"], strict=True):
+            saved["action"] = action_to_dict(step.action) if step.action else None
+        return {"format": TRAJECTORY_FORMAT, "version": TRAJECTORY_VERSION, **data}
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
@@ -205,8 +245,14 @@ def _step_from_dict(data: dict[str, Any]) -> Step:
     data = dict(data)
     completion = data.pop("completion")
     completion["usage"] = Usage(**completion["usage"])
+    action = data.pop("action")
     obs = data.pop("observation")
     if obs is not None:
         error = obs.pop("error")
         obs = Observation(**obs, error=ExecutionError(**error) if error else None)
-    return Step(completion=Completion(**completion), observation=obs, **data)
+    return Step(
+        completion=Completion(**completion),
+        action=action_from_dict(action) if action else None,
+        observation=obs,
+        **data,
+    )

@@ -481,7 +481,7 @@ def test_bench_report_prints_the_table(cli_run: CliRun, tmp_path: Path) -> None:
 def test_bench_report_without_results_is_one_clear_line(tmp_path: Path) -> None:
     result = _codeact("bench", "report", str(tmp_path))
     assert result.returncode == 2
-    assert "no results" in result.stdout
+    assert result.stderr.startswith("error: no results")
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -490,7 +490,7 @@ def test_bench_run_against_a_real_model_server(model_server: str, tmp_path: Path
     out = tmp_path / "bench"
     args = ["bench", "run", "--suite", SUITE, "--llm", "openai:smollm2", "--base-url",
             model_server, "--formats", "code,json", "--kernel", "local", "--max-turns", "2",
-            "--max-tokens", "64", "--out", str(out)]  # fmt: skip
+            "--max-reply-tokens", "64", "--out", str(out)]  # fmt: skip
     result = _codeact(*args, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     rows = read_rows(out / "results.jsonl")
@@ -521,3 +521,87 @@ def test_an_explicit_default_argument_is_the_same_call() -> None:
     wrapped(city="Oslo", unit="F")
     assert call_matches(log.calls[0][0], Call("weather", {"city": "Oslo"}))
     assert not call_matches(log.calls[1][0], Call("weather", {"city": "Oslo"}))
+
+
+# --- a foreign suite: no references, odd ids, chosen tasks, per-task scripted replies ------------
+
+
+def _foreign_suite(with_reference: bool) -> Any:
+    from codeact.bench.suite import Suite, planned_task
+
+    module = ModuleType("foreign_bench")
+    shop = importlib.import_module(SUITE)
+    tasks = [
+        planned_task("shop", "a/b", "Price of apple?", [], "print(price('apple'))", 0.5,
+                     shop.make_tools),
+        Task("shop-bare", "shop", "Price of bread?", 2.25, shop.make_tools),  # no reference
+    ]  # fmt: skip
+    if not with_reference:
+        tasks = [tasks[1]]
+    module.SUITE = Suite("foreign-bench", "ported", tasks)  # type: ignore[attr-defined]
+    return module
+
+
+def test_the_oracle_skips_tasks_without_references(
+    my_benchmark: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from codeact.bench.runner import check_grid
+
+    monkeypatch.setitem(sys.modules, "foreign_bench", _foreign_suite(with_reference=True))
+    config = _grid(tmp_path, suite="foreign_bench", formats=["json"])
+    assert any("1 tasks have no json reference" in n for n in check_grid(config))
+    rows = read_rows(run_grid(config))
+    assert [(r["task"], r["success"]) for r in rows] == [("shop-a/b", True)]
+    # a "/" in the id is part of the file name, not a folder
+    path = Path(rows[0]["trajectory"])
+    assert path.parent == tmp_path / "trajectories" / "foreign_bench" / "oracle" / "json"
+    assert path.name == "shop-a%2Fb-s0-feedback.json" and path.is_file()
+
+
+def test_a_suite_without_references_is_refused_for_the_oracle(
+    my_benchmark: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "foreign_bench", _foreign_suite(with_reference=False))
+    with pytest.raises(ConfigError, match="no reference solutions in the code format"):
+        run_grid(_grid(tmp_path, suite="foreign_bench"))
+    assert not (tmp_path / "results.jsonl").exists()
+
+
+def test_chosen_tasks_and_per_task_scripted_replies(
+    my_benchmark: ModuleType, tmp_path: Path
+) -> None:
+    replies = tmp_path / "replies.json"
+    replies.write_text(json.dumps({"tasks": {"shop-cheapest": ["<solution>apple</solution>"],
+                                             "shop-basket": ["<solution>7.5</solution>"]}}))  # fmt: skip
+    config = _grid(tmp_path / "out", models=[f"scripted:{replies}"], formats=["json"],
+                   tasks=["shop-ch*"])  # fmt: skip
+    rows = read_rows(run_grid(config))
+    assert [(r["task"], r["success"], r["answer"]) for r in rows] == [
+        ("shop-cheapest", True, "apple")
+    ]
+    with pytest.raises(ConfigError, match="no task matches 'nope'"):
+        run_grid(_grid(tmp_path / "x", tasks=["nope"]))
+
+
+def test_a_registered_suite_is_found_by_its_own_name(tmp_path: Path) -> None:
+    """An entry point named `shop` whose suite calls itself `foreign-bench`."""
+    package = tmp_path / "site"
+    (package / "foreign_pkg").mkdir(parents=True)
+    (package / "foreign_pkg" / "__init__.py").write_text(
+        "from my_benchmark import SUITE as _S\nfrom codeact.bench.suite import Suite\n"
+        "SUITE = Suite('foreign-bench', 'ported', _S.tasks)\n"
+    )
+    dist = package / "foreign_pkg-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: foreign-pkg\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[codeact.benchmarks]\nshop = foreign_pkg\n")
+    path = os.pathsep.join([str(package), str(EXAMPLES), os.environ.get("PYTHONPATH", "")])
+    env = {**os.environ, "PYTHONPATH": path, "COLUMNS": "160", "TERM": "dumb"}
+    for name in ("shop", "foreign-bench"):
+        result = subprocess.run(
+            [sys.executable, "-m", "codeact", "bench", "run", "--suite", name, "--llm", "oracle",
+             "--formats", "json", "--task", "shop-basket", "--out", str(tmp_path / name)],
+            capture_output=True, text=True, timeout=120, env=env,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "1 episodes to run" in result.stdout

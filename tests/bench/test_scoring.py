@@ -13,9 +13,9 @@ import pytest
 from codeact.bench.scoring import as_number, call_matches, matches
 from codeact.bench.suite import Call, Check, answer_text
 
-TIGHT = Check(rel_tol=1e-9, abs_tol=1e-9)
-LOOSE = Check(rel_tol=0.01, abs_tol=0.0)
-ABS = Check(rel_tol=0.0, abs_tol=0.5)
+TIGHT = Check(tolerance=1e-9)
+ABS = Check(tolerance=0.5)
+FOUR = Check(decimals=4)
 UNORDERED = Check(unordered=True)
 CASE = Check(case_sensitive=True)
 
@@ -81,24 +81,48 @@ def test_numbers(predicted: Any, truth: Any, check: Check, expected: bool) -> No
 
 
 @table(
-    # relative tolerance: 1% of the truth
-    ("100.9", 100, LOOSE, True),
-    ("99.1", 100, LOOSE, True),
-    ("101.1", 100, LOOSE, False),
-    ("98.9", 100, LOOSE, False),
-    ("10009", 10000, LOOSE, True),
-    ("10150", 10000, LOOSE, False),
-    # absolute tolerance: 0.5 whatever the size
+    # integers compare exactly, however large
+    ("7182000", 7182000, Check(), True),
+    ("7,182,000", 7182000, Check(), True),
+    ("7182000.0", 7182000, Check(), True),
+    ("7182050", 7182000, Check(), False),
+    ("100001", 100000, Check(), False),
+    ("99999", 100000, Check(), False),
+    ("100000.004", 100000, Check(), False),
+    # other numbers to the task's precision, by default two decimals (within 0.005)
+    ("203.09", 203.094, Check(), True),
+    ("203.1", 203.094, Check(), False),
+    ("237.94", 237.94, Check(), True),
+    ("237.9", 237.94, Check(), False),
+    ("237.944", 237.94, Check(), True),
+    ("0.5123", 0.51234, FOUR, True),
+    ("0.51", 0.51234, FOUR, False),
+    ("0.51", 0.51234, Check(), True),
+    # an explicit absolute tolerance wins: 0.5 whatever the size
     ("0.4", 0, ABS, True),
     ("-0.4", 0, ABS, True),
     ("0.6", 0, ABS, False),
     ("1000.4", 1000, ABS, True),
     ("1000.6", 1000, ABS, False),
-    # the default tolerance forgives answers written to 6 significant digits, no more
-    ("3.14159", 3.14159265, Check(), True),
-    ("3.1415", 3.14159265, Check(), False),
-    ("1.23457e+06", 1234567.89, Check(), True),
-    ("1.2346e+06", 1234567.89, Check(), False),
+    # thousands separators only in groups of three
+    ("1,5", 15, Check(), False),
+    ("1,5", 1.5, Check(), False),
+    ("1,500", 1500, Check(), True),
+    ("12,34,567", 1234567, Check(), False),
+    ("1,234,567.5", 1234567.5, Check(), True),
+    ("The total is 1,5 units.", 15, Check(), False),
+    # a Unicode minus sign is a minus
+    ("\u22125", -5, Check(), True),
+    ("\u22125", 5, Check(), False),
+    ("The change is \u2212$5.", -5, Check(), True),
+    # a number is pulled out of a sentence only when nothing negates it
+    ("It is 1050.", 1050, Check(), True),
+    ("It is not 1050.", 1050, Check(), False),
+    ("The answer isn't 1050", 1050, Check(), False),
+    ("The answer isn\u2019t 1050", 1050, Check(), False),
+    ("No flight costs 1050.", 1050, Check(), False),
+    ("never 1050", 1050, Check(), False),
+    ("1050", 1050, Check(), True),
 )
 def test_numeric_tolerance(predicted: Any, truth: Any, check: Check, expected: bool) -> None:
     assert matches(predicted, truth, check) is expected
@@ -121,6 +145,7 @@ def test_percentages(predicted: Any, truth: Any, check: Check, expected: bool) -
     ("text", "number"),
     [("8,100", 8100.0), ("$8,100.00", 8100.0), ("The total is 8,100.", 8100.0),
      ("-$8,100.50", -8100.5), ("8100.7", 8100.7), ("3 and 5", None), ("none", None),
+     ("1,5", None), ("\u22125", -5.0), ("It is not 7.", None), ("GX-101", 101.0),
      (7, 7.0), (2.5, 2.5), (False, None), (None, None)],
 )  # fmt: skip
 def test_as_number(text: Any, number: float | None) -> None:
@@ -209,8 +234,8 @@ def test_none(predicted: Any, truth: Any, check: Check, expected: bool) -> None:
     ("[1, 2]", [1, 2, 3], Check(), False),
     ("[1, 2, 3, 4]", [1, 2, 3], Check(), False),
     ("[1, 2, 4]", [1, 2, 3], Check(), False),
-    ("[1.0000001, 2]", [1, 2], Check(), True),  # values with the task's tolerance
-    ("[1.0000001, 2]", [1, 2], TIGHT, False),
+    ("[1.501, 2]", [1.5, 2], Check(), True),  # values to the task's precision
+    ("[1.501, 2]", [1.5, 2], TIGHT, False),
     ('["a", "b"]', ["a", "b"], Check(), True),  # JSON
     ("['A', 'b']", ["a", "b"], Check(), True),  # text rules inside
     ("['A', 'b']", ["a", "b"], CASE, False),
@@ -260,8 +285,8 @@ def test_lists(predicted: Any, truth: Any, check: Check, expected: bool) -> None
     ('{"b": 2, "a": 1}', {"a": 1, "b": 2}, Check(), True),  # key order is irrelevant
     ({"b": 2, "a": 1}, {"a": 1, "b": 2}, Check(), True),
     ("{'b': 2, 'a': 1}", {"a": 1, "b": 2}, Check(), True),
-    ('{"a": 1.0000001, "b": 2}', {"a": 1, "b": 2}, Check(), True),  # values with tolerance
-    ('{"a": 1.0000001, "b": 2}', {"a": 1, "b": 2}, TIGHT, False),
+    ('{"a": 1.501, "b": 2}', {"a": 1.5, "b": 2}, Check(), True),  # values to the precision
+    ('{"a": 1.501, "b": 2}', {"a": 1.5, "b": 2}, TIGHT, False),
     ('{"a": 1, "b": 3}', {"a": 1, "b": 2}, Check(), False),
     ('{"a": 1}', {"a": 1, "b": 2}, Check(), False),  # a missing key
     ('{"a": 1, "b": 2, "c": 3}', {"a": 1, "b": 2}, Check(), False),  # an extra key
@@ -350,16 +375,17 @@ def test_answer_text_round_trips(answer: Any) -> None:
 
 @pytest.mark.parametrize(
     ("answer", "other"),
-    [(8100.7, 8100), (0.5, 0), (1 / 3, 0.3334), ([1, 2], [2, 1]), ({"a": 1}, {"a": 2}),
+    [(8100.7, 8100), (0.5, 0), (1 / 3, 0.34), ([1, 2], [2, 1]), ({"a": 1}, {"a": 2}),
      ("Paris", "Lyon"), (True, False), (1e-7, "x")],
 )  # fmt: skip
 def test_answer_text_is_not_taken_for_another_answer(answer: Any, other: Any) -> None:
     assert not matches(answer_text(answer), other)
 
 
-def test_answer_text_writes_floats_to_six_significant_digits() -> None:
+def test_answer_text_writes_floats_to_six_decimals() -> None:
     assert answer_text(1 / 3) == "0.333333"
     assert answer_text(8100.0) == "8100"
+    assert answer_text(1234567.891) == "1234567.891"
     assert answer_text(2.5e20) == "2.5e+20"
     assert answer_text([1, "a"]) == "[1, 'a']"
     assert answer_text("Paris") == "Paris"

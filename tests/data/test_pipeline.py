@@ -98,15 +98,15 @@ def test_bad_input_is_one_clear_line(tmp_path: Path) -> None:
     unknown = codeact("generate", "--env", "math,chess", "--out", "gen", cwd=tmp_path)
     assert unknown.returncode == 2
     assert (
-        unknown.stdout.strip()
+        unknown.stderr.strip()
         == "error: unknown environment 'chess'; choose from search, math, code, table, household"
     )
     assert not (tmp_path / "gen").exists()
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps(Trajectory().to_dict()) + "\n{oops\n")
     result = codeact("filter", str(bad), "--out", "kept.jsonl", cwd=tmp_path)
-    assert result.returncode == 2 and result.stdout.count("\n") == 1
-    assert "bad.jsonl:2: malformed JSON" in result.stdout
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "bad.jsonl:2: malformed JSON" in result.stderr
 
 
 # --- filter ---------------------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def test_export_round_trips_and_loads_as_a_hugging_face_dataset(kept: Path) -> N
 
     assert len(pd.read_parquet(cwd / "export" / "parquet" / "train.parquet")) == len(rows)
     again = codeact("export", "kept.jsonl", "--out", "export", cwd=cwd)
-    assert again.returncode == 2 and "export already exists" in again.stdout
+    assert again.returncode == 2 and "export already exists" in again.stderr
     assert json.loads((cwd / "export" / "manifest.json").read_text()) == manifest  # untouched
 
 

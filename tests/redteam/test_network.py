@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from redteam_harness import Harness, start_kernel
@@ -268,14 +267,13 @@ with socket.create_connection(("127.0.0.1", {port}), timeout=2) as c:
 def test_other_sessions_kernel_sockets_are_out_of_reach(
     redteam: Harness, net: SandboxKernel
 ) -> None:
-    """The other session's Jupyter channels are IPC sockets in its runtime dir on the host."""
-    runtime = Path(redteam.other.runtime_dir)
-    sockets = sorted(str(p) for p in runtime.glob("kernel-*"))
+    """The other session's Jupyter channels are IPC sockets in its slot folder on the host."""
+    sockets = sorted(str(p) for p in redteam.other.socket_dir.glob("kernel-*"))
     assert sockets, "the other session has no IPC sockets to aim at"
     code = f"""
 import socket, glob
 results = []
-for path in {sockets!r} + glob.glob("/tmp/codeact-run-*/kernel-*"):
+for path in {sockets!r} + glob.glob("/run/codeact/*/sock/kernel-*"):
     s = socket.socket(socket.AF_UNIX)
     try:
         s.connect(path)

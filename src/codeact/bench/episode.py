@@ -88,7 +88,8 @@ def run_episode(
     solutions, success = 0, False
     while True:
         agent.max_turns = max_turns - agent.trajectory.turns
-        traj = agent.run(message)
+        agent.run(message)
+        traj = agent.trajectory  # the whole episode: its turns all count
         solutions += traj.status == "finished"
         success = judge(task, traj, log, tools, new_kernel or _default_kernel)
         retry = protocol == "feedback" and traj.status == "finished" and not task.atomic

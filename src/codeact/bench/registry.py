@@ -6,6 +6,8 @@ benchmark needs no change to the harness:
     codeact bench run --suite mypkg.mybench          # a module defining SUITE
     [project.entry-points."codeact.benchmarks"]      # or, in your pyproject.toml
     mybench = "mypkg.mybench"
+
+A registered suite is found by its entry point's name and by its own name (`Suite.name`) too.
 """
 
 from __future__ import annotations
@@ -47,14 +49,20 @@ def load_suite(name: str) -> Suite:
 def _find(name: str) -> Any:
     if name in BUILTIN:
         return importlib.import_module(BUILTIN[name])
-    for ep in entry_points(group="codeact.benchmarks"):
+    registered = entry_points(group="codeact.benchmarks")
+    for ep in registered:
         if ep.name == name:
             return ep.load()
     try:
         return importlib.import_module(name)
     except ImportError as exc:
-        known = ", ".join([*BUILTIN, *GROUPS])
-        raise ConfigError(f"unknown suite {name!r} ({exc}); built-in: {known}") from exc
+        for ep in registered:  # the suite's own name, which may differ from its entry point's
+            found = ep.load()
+            suite = found if isinstance(found, Suite) else getattr(found, "SUITE", None)
+            if isinstance(suite, Suite) and suite.name == name:
+                return suite
+        known = ", ".join([*BUILTIN, *GROUPS, *(ep.name for ep in registered)])
+        raise ConfigError(f"unknown suite {name!r} ({exc}); known: {known}") from exc
 
 
 def _as_suite(name: str, found: Any) -> Suite:

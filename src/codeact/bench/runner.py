@@ -8,8 +8,10 @@ Engines: `process` (a local process pool, the default), `serial` (in this proces
 (`pip install 'codeact[ray]'`; connects to a running cluster or starts a local one).
 
 The model `oracle` replays each task's reference solution for the format with the scripted LLM;
-the model `expert` is the task's own reactive teacher (data environments), with the options
-`llm_options["expert"]` gives it (`mistakes`: how often it errs first and then recovers).
+tasks without a reference for a format are skipped, with a notice. `scripted:FILE` models get
+the replies the file gives each task (see codeact.llms.scripted). The model `expert` is the task's
+own reactive teacher (data environments), with the options `llm_options["expert"]` gives it
+(`mistakes`: how often it errs first and then recovers).
 """
 
 from __future__ import annotations
@@ -18,16 +20,17 @@ import atexit
 import functools
 import json
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
+from fnmatch import fnmatchcase
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from codeact.bench.episode import run_episode
+from codeact.bench.episode import PROTOCOLS, run_episode
 from codeact.bench.registry import load_suite
 from codeact.bench.suite import FORMATS, Suite, Task
 from codeact.contracts import LLM, Kernel
@@ -76,26 +79,73 @@ class GridConfig:
     per_domain: int | None = None  # the first N tasks of each domain (a stratified sample)
     # options for get_llm by provider ("openai", "local", ...); "*" applies to every provider
     llm_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tasks: list[str] = field(default_factory=list)  # task ids or globs; empty: every task
     max_solutions: int | None = None  # wrong answers before the episode ends (see episode.py)
     countdown: bool = False  # tell the model the turns and solutions it has left
-    tasks: list[str] | None = None  # only these task ids (a fallback teacher's leftovers)
 
 
 def plan(config: GridConfig, suite: Suite) -> list[Job]:
     unknown = set(config.formats) - set(FORMATS)
     if unknown:
         raise ConfigError(f"unknown formats {sorted(unknown)}; choose from {', '.join(FORMATS)}")
-    tasks = sample(suite.tasks, config.limit, config.per_domain)
-    if config.tasks is not None:
-        wanted = set(config.tasks)
-        tasks = [t for t in tasks if t.id in wanted]
+    tasks = sample(chosen(suite.tasks, config.tasks), config.limit, config.per_domain)
     return [
         Job(config.suite, t.id, model, fmt, seed, config.protocol, config.max_turns,
             config.kernel, str(config.out), config.llm_options, config.max_solutions,
             config.countdown)
         for model in config.models for fmt in config.formats for seed in config.seeds
-        for t in tasks
+        for t in tasks if model != ORACLE or fmt in t.reference
     ]  # fmt: skip
+
+
+def check_grid(config: GridConfig) -> list[str]:
+    """Refuse a grid that cannot run, before any episode: an unknown engine, format, model or
+    task. Returns notices for what will be skipped (oracle tasks without references)."""
+    from codeact.llms import check_spec
+
+    if config.engine not in ENGINES:
+        raise ConfigError(f"unknown engine {config.engine!r}; choose from {', '.join(ENGINES)}")
+    if config.protocol not in PROTOCOLS:
+        raise ConfigError(
+            f"unknown protocol {config.protocol!r}; choose from {', '.join(PROTOCOLS)}"
+        )
+    if config.max_turns < 1:
+        raise ConfigError(f"--max-turns must be at least 1 (got {config.max_turns})")
+    for model in config.models:
+        if model not in (ORACLE, EXPERT):
+            check_spec(model)
+    suite = load_suite(config.suite)
+    plan(config, suite)  # checks the formats and the task patterns
+    if ORACLE not in config.models:
+        return []
+    return _oracle_gaps(suite, chosen(suite.tasks, config.tasks), config.formats)
+
+
+def _oracle_gaps(suite: Suite, tasks: list[Task], formats: list[str]) -> list[str]:
+    notices = []
+    for fmt in formats:
+        missing = [t.id for t in tasks if fmt not in t.reference]
+        if len(missing) == len(tasks):
+            raise ConfigError(
+                f"suite {suite.name!r} has no reference solutions in the {fmt} format: "
+                "the oracle cannot run it (drop the format, or give the tasks references)"
+            )
+        if missing:
+            shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+            notices.append(
+                f"oracle: {len(missing)} tasks have no {fmt} reference and are skipped ({shown})"
+            )
+    return notices
+
+
+def chosen(tasks: list[Task], patterns: list[str]) -> list[Task]:
+    """The tasks whose id matches one of `patterns` (ids or globs); all of them when none."""
+    if not patterns:
+        return tasks
+    unmatched = [p for p in patterns if not any(fnmatchcase(t.id, p) for t in tasks)]
+    if unmatched:
+        raise ConfigError(f"no task matches {', '.join(map(repr, unmatched))}")
+    return [t for t in tasks if any(fnmatchcase(t.id, p) for p in patterns)]
 
 
 def sample(tasks: list[Task], limit: int | None, per_domain: int | None) -> list[Task]:
@@ -113,8 +163,7 @@ def sample(tasks: list[Task], limit: int | None, per_domain: int | None) -> list
 
 def run_grid(config: GridConfig, on_row: Callable[[dict[str, Any]], None] | None = None) -> Path:
     """Run every job not already in the results file; returns the results path."""
-    if config.engine not in ENGINES:
-        raise ConfigError(f"unknown engine {config.engine!r}; choose from {', '.join(ENGINES)}")
+    check_grid(config)
     config.out.mkdir(parents=True, exist_ok=True)
     results = config.out / "results.jsonl"
     done = finished_keys(results)
@@ -252,7 +301,7 @@ def _llm(job: Job, task: Task) -> LLM:
     if provider == "scripted":  # replies are consumed: each episode replays the file afresh
         from codeact.llms import get_llm
 
-        return get_llm(job.model)
+        return get_llm(job.model, task=job.task)
     return _shared_llm(job.model, json.dumps(options, sort_keys=True))
 
 
@@ -277,6 +326,13 @@ def _pool(name: str) -> KernelPool:
 
 
 def _trajectory_path(job: Job) -> Path:
-    model = re.sub(r"[^A-Za-z0-9._-]+", "_", job.model)
+    """One file per row. Names are percent-encoded: a "/" in a task id, a suite or a model
+    name stays in the file name instead of making folders (and ".." cannot climb out)."""
     name = f"{job.task}-s{job.seed}-{job.protocol.replace('@', 'at')}.json"
-    return Path(job.out) / "trajectories" / job.suite / model / job.format / name
+    parts = (job.suite, job.model, job.format, name)
+    return Path(job.out, "trajectories", *map(_file_name, parts))
+
+
+def _file_name(text: str) -> str:
+    name = quote(text, safe="")
+    return "%2E" + name[1:] if name.startswith(".") else name

@@ -2,10 +2,14 @@
 
 `matches(predicted, truth, check)` compares what the model wrote with the ground truth:
 
-- Numbers: the prediction is read as a number after removing thousands separators, currency
-  signs, a trailing %, and surrounding words when exactly one number is present ("8,100",
-  "$8,100.00", "8100" and "The total is 8100." all read 8100). Compared with `math.isclose`
-  using the task's relative and absolute tolerance. Never truncated to int.
+- Numbers: the prediction is read as a number after removing currency signs and a trailing %
+  ("8,100", "$8,100.00", "8100" all read 8100). Thousands separators count only in groups of
+  three ("1,5" is not a number). A Unicode minus sign is a minus. A number is pulled out of a
+  sentence only when it is the only number there and no negation is in it ("The total is 8100."
+  reads 8100; "It is not 1050." reads nothing). An integer ground truth must be matched exactly;
+  any other number within half a unit of the task's stated precision (`Check.decimals`, by
+  default two decimal places: 203.09 matches 203.094, 237.9 does not match 237.94), or within
+  `Check.tolerance` when the task gives one. Never truncated to int.
 - Booleans: true/false, yes/no.
 - Text: whitespace collapsed, surrounding quotes and a final period dropped, case-insensitive
   unless the task says otherwise.
@@ -21,13 +25,15 @@ from __future__ import annotations
 
 import ast
 import json
-import math
 import re
 from typing import Any
 
 from codeact.bench.suite import Call, Check
 
-_NUMBER = re.compile(r"[-+]?(?:\d[\d,_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_NUMBER = re.compile(
+    r"(?<![\w.,])[-+]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?(?!,?\d)"
+)
+_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|cannot)\b|n't\b", re.IGNORECASE)
 _CURRENCY = re.compile(r"^[\s$€£¥]*|\s*(?:usd|eur|gbp|dollars?|euros?)\s*$", re.IGNORECASE)
 _SIGNED_CURRENCY = re.compile(r"([-+])\s*[$€£¥]\s*")  # "-$5": the sign belongs to the number
 
@@ -38,9 +44,7 @@ def matches(predicted: Any, truth: Any, check: Check | None = None) -> bool:
         return _as_bool(predicted) is truth
     if isinstance(truth, int | float):
         number = as_number(predicted)
-        return number is not None and math.isclose(
-            number, float(truth), rel_tol=check.rel_tol, abs_tol=check.abs_tol
-        )
+        return number is not None and _same_number(number, truth, check)
     if isinstance(truth, list | tuple):
         return _match_sequence(_as_container(predicted, list), list(truth), check)
     if isinstance(truth, dict):
@@ -50,6 +54,14 @@ def matches(predicted: Any, truth: Any, check: Check | None = None) -> bool:
     return _text(predicted, check) == _text(truth, check)
 
 
+def _same_number(number: int | float, truth: int | float, check: Check) -> bool:
+    if check.tolerance is not None:
+        return abs(number - truth) <= check.tolerance + 1e-9
+    if isinstance(truth, int):
+        return number == truth
+    return abs(number - truth) <= 0.5 * 10.0**-check.decimals + 1e-9
+
+
 def call_matches(made: Call, expected: Call, check: Check | None = None) -> bool:
     check = check or Check()
     if made.name != expected.name or set(made.args) != set(expected.args):
@@ -57,29 +69,35 @@ def call_matches(made: Call, expected: Call, check: Check | None = None) -> bool
     return all(matches(made.args[k], v, check) for k, v in expected.args.items())
 
 
-def as_number(value: Any) -> float | None:
-    """Read a number out of `value`; None when it holds no number or several."""
+def as_number(value: Any) -> int | float | None:
+    """Read a number out of `value` (an int when written as one, so that large integers compare
+    exactly); None when it holds no number, several, or a negation."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
+        return value
     if not isinstance(value, str):
         return None
+    value = value.replace("\u2212", "-").replace("\u2019", "'")
     value = _SIGNED_CURRENCY.sub(r"\1", value)
     text = _CURRENCY.sub("", value.strip().strip("'\"").rstrip(".").strip())
     text = text.removesuffix("%").strip()  # "12%" reads 12: the task states its unit
     found = _NUMBER.fullmatch(text) or _single_number(value)
     if found is None:
         return None
+    written = found.group(0).replace(",", "")
     try:
-        return float(found.group(0).replace(",", "").replace("_", ""))
+        return int(written) if written.lstrip("+-").isdigit() else float(written)
     except ValueError:
         return None
 
 
 def _single_number(text: str) -> re.Match[str] | None:
+    """The one number in a sentence, unless the sentence holds others or a negation."""
     found = list(_NUMBER.finditer(text))
-    return found[0] if len(found) == 1 else None
+    if len(found) != 1 or _NEGATION.search(text):
+        return None
+    return found[0]
 
 
 def _as_bool(value: Any) -> bool | None:

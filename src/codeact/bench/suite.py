@@ -4,10 +4,11 @@ A suite is a Python module or object exposing `SUITE: Suite`. Built-in suites li
 `codeact.bench.tasks`; a user adds one without touching the harness, by import path
 (`codeact bench run --suite mypkg.mybench`) or by a `codeact.benchmarks` entry point.
 
-Every task carries a reference solution for each action format (code, json, text), written as the
+A task may carry a reference solution for each action format (code, json, text), written as the
 assistant replies a perfect model would give. The oracle run replays them with the scripted LLM:
 it must score 100% in every format, which proves each task is solvable within the turn limit and
-that the checker accepts the right answer.
+that the checker accepts the right answer. The built-in suites have references for every task and
+format; a suite without them still runs with real models (the oracle skips what has none).
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ FORMATS = ("code", "json", "text")
 class Check:
     """How an answer is compared with the ground truth (see codeact.bench.scoring)."""
 
-    rel_tol: float = 1e-5  # numbers: relative tolerance (answers are written to 6 digits)
-    abs_tol: float = 1e-6  # numbers: absolute tolerance
+    decimals: int = 2  # non-integer numbers: equal within half a unit of this decimal place
+    tolerance: float | None = None  # or within this absolute amount (e.g. a cent of rounding)
     unordered: bool = False  # lists: compare as multisets
     case_sensitive: bool = False  # text
 
@@ -62,7 +63,7 @@ class Task:
     """One benchmark task.
 
     `answer` is the ground truth, computed from the tools. `reference` maps each format to the
-    replies that solve the task. For an atomic tool-call case, `expected_call` is the one correct
+    replies that solve the task (optional: the oracle skips a task without one). For an atomic tool-call case, `expected_call` is the one correct
     call: the first call the model makes is compared with it (name and normalized arguments) and
     so is its executed result.
 
@@ -76,7 +77,7 @@ class Task:
     prompt: str
     answer: Any
     make_tools: ToolFactory
-    reference: dict[str, list[str]]
+    reference: dict[str, list[str]] = field(default_factory=dict)
     check: Check = field(default_factory=Check)
     expected_call: Call | None = None
     grade: Grader | None = None
@@ -139,7 +140,7 @@ def planned_task(
 def answer_text(answer: Any) -> str:
     """The answer as a model would write it inside <solution>."""
     if isinstance(answer, float):
-        return f"{answer:.6g}" if abs(answer) < 1e15 else repr(answer)
+        return f"{answer:.6f}".rstrip("0").rstrip(".") if abs(answer) < 1e15 else repr(answer)
     if isinstance(answer, str):
         return answer
     return repr(answer)

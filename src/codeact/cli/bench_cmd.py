@@ -7,17 +7,20 @@ import time
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from codeact.bench.report import best, formats_in, summarize, write_report
-from codeact.bench.runner import GridConfig, pending, read_rows, run_grid
-from codeact.cli.common import console, friendly_errors
+from codeact.bench.runner import GridConfig, check_grid, pending, read_rows, run_grid
+from codeact.cli.common import console, friendly_errors, show_error
+from codeact.cli.terminal import printable
 
 
 def run_bench(
     *, suite: str, models: list[str], formats: list[str], protocol: str, max_turns: int,
-    seeds: int, kernel: str, workers: int, engine: str, limit: int | None,
+    seeds: int, kernel: str, workers: int, engine: str, tasks: list[str], limit: int | None,
     per_domain: int | None, out: Path,
     max_tokens: int, base_url: str | None, api_key: str | None, report: bool,
 ) -> int:  # fmt: skip
@@ -29,12 +32,15 @@ def run_bench(
     }
     config = GridConfig(
         suite, models, formats, list(range(seeds)), protocol, max_turns, kernel, out,
-        workers, engine, limit, per_domain, options,
+        workers, engine, limit, per_domain, options, tasks,
     )  # fmt: skip
     started = time.perf_counter()
     with friendly_errors():
+        notices = check_grid(config)  # a bad model, format or task fails here, before any episode
         todo = pending(config)
-        console.print(f"[bold]{suite}[/]: {todo} episodes to run ({out / 'results.jsonl'})")
+        for notice in notices:
+            console.print(Text(printable(notice), style="yellow"))
+        console.print(f"[bold]{escape(suite)}[/]: {todo} episodes to run ({out / 'results.jsonl'})")
         with _progress() as bar:
             task = bar.add_task("episodes", total=todo, ok=0)
             wins, errors = 0, []
@@ -54,7 +60,7 @@ def run_bench(
     if errors:  # infrastructure failures, not wrong answers: say so and fail the command
         console.print(f"[red]{len(errors)} episodes failed to run[/] (rerun to retry them):")
         for line in errors[:10]:
-            console.print(f"  {line}")
+            console.print(Text(f"  {printable(line)}"))
         return 1
     return code
 
@@ -64,7 +70,7 @@ def show_report(results: Path, out: Path | None) -> int:
         results = results / "results.jsonl"
     with friendly_errors():
         if not results.exists():
-            console.print(f"[red]error:[/] no results at {results}")
+            show_error(FileNotFoundError(f"no results at {results}"))
             return 2
         table = summarize(read_rows(results))
         paths = write_report(results, out)

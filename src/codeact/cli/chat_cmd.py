@@ -1,89 +1,136 @@
 """`codeact chat`: an interactive session with a persistent kernel.
 
-Ctrl-C while the agent works interrupts the running code and hands the turn back to you;
-Ctrl-C or Ctrl-D at the prompt (or typing /exit) leaves.
+The reply streams as it is written and the code's output as it is produced. Ctrl-C while the
+agent works stops the generation at once, or interrupts the running code, and hands the turn back
+to you. At the prompt: line editing and history (prompt_toolkit, on a terminal), the commands
+below, and Ctrl-D (or /exit) to leave. An error of the model backend ends the turn, not the
+session.
 """
 
 from __future__ import annotations
 
-import signal
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType
+from typing import TYPE_CHECKING
+
+from rich.text import Text
 
 from codeact.agent import Agent
-from codeact.cli.common import build_agent, console, friendly_errors
-from codeact.cli.display import StepPrinter, print_outcome
+from codeact.cli.common import console, friendly_errors, show_error
+from codeact.cli.display import print_outcome
+from codeact.cli.live import LiveDisplay
+from codeact.cli.run_cmd import SessionOptions, run_live
+from codeact.errors import CodeActError
+
+if TYPE_CHECKING:
+    from prompt_toolkit import PromptSession
 
 EXIT_WORDS = {"/exit", "/quit", "exit", "quit"}
+HELP = """commands:
+  /help         this list
+  /reset        start a new conversation (the kernel restarts: variables are gone, files stay)
+  /undo         forget your last message and the agent's work on it (the kernel keeps its state)
+  /save [FILE]  save the conversation's trajectory (default: --output, else next to the folder)
+  /exit         leave (or Ctrl-D)"""
 
 
-def chat_loop(
-    *,
-    llm: str,
-    kernel: str,
-    max_turns: int,
-    timeout: float,
-    output: Path | None,
-    base_url: str | None,
-    api_key: str | None,
-    allow_unsandboxed: bool = False,
-) -> None:
+def chat_loop(options: SessionOptions) -> None:
     with friendly_errors():
-        agent = build_agent(
-            llm=llm,
-            kernel=kernel,
-            timeout=timeout,
-            base_url=base_url,
-            api_key=api_key,
-            allow_unsandboxed=allow_unsandboxed,
-            max_turns=max_turns,
-            on_step=StepPrinter(console),
-        )
-    workdir = agent.kernel.workdir if agent.kernel else "none"
-    console.print(
-        f"[bold]codeact chat[/] · {agent.llm.name} · working directory {workdir} · /exit to leave"
-    )
-    with agent:
-        while (message := _ask()) is not None:
-            started = time.perf_counter()
-            with friendly_errors(), _interrupts_go_to(agent):
-                trajectory = agent.run(message)
-            print_outcome(console, trajectory, time.perf_counter() - started)
-            if output is not None:
-                trajectory.save(output)
-
-
-def _ask() -> str | None:
-    while True:
+        options.check()
+        workdir = options.folder("chat")
+        display = LiveDisplay(console)
         try:
-            message = console.input("[bold green]you>[/] ").strip()
-        except (EOFError, KeyboardInterrupt):
-            console.print()
-            return None
-        if message.lower() in EXIT_WORDS:
-            return None
-        if message:
-            return message
+            with options.agent(workdir, display) as agent:
+                console.print(
+                    Text.assemble(
+                        ("codeact chat", "bold"),
+                        f" · {agent.llm.name} · files in {workdir} · /help for commands",
+                    )
+                )
+                _converse(agent, options, display, workdir)
+        finally:
+            options.close(workdir)
+    console.print("goodbye")
 
 
-@contextmanager
-def _interrupts_go_to(agent: Agent) -> Iterator[None]:
-    """While the agent works, Ctrl-C interrupts it (a second Ctrl-C leaves)."""
-    pressed = 0
+def _converse(agent: Agent, options: SessionOptions, display: LiveDisplay, workdir: Path) -> None:
+    ask = _prompter()
+    while (message := ask()) is not None:
+        if message.startswith("/"):
+            if not _command(message, agent, options, workdir):
+                return
+            continue
+        try:
+            result = run_live(agent, message, display)
+        except CodeActError as exc:  # the turn ends; the session goes on
+            show_error(exc)
+            continue
+        print_outcome(console, result)
+        if options.output is not None:
+            agent.trajectory.save(options.output)
 
-    def on_sigint(signum: int, frame: FrameType | None) -> None:
-        nonlocal pressed
-        pressed += 1
-        if pressed > 1:
-            raise KeyboardInterrupt
-        console.print("[yellow]interrupting… (Ctrl-C again to quit)[/]")
-        agent.interrupt()
 
-    previous = signal.signal(signal.SIGINT, on_sigint)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+def _command(line: str, agent: Agent, options: SessionOptions, workdir: Path) -> bool:
+    """Run a /command; False to leave."""
+    word, _, arg = line.partition(" ")
+    if word.lower() in EXIT_WORDS:
+        return False
+    if word == "/help":
+        console.print(Text(HELP))
+    elif word == "/reset":
+        agent.reset()
+        console.print("new conversation; the kernel was restarted")
+    elif word == "/undo":
+        done = agent.undo()
+        console.print("forgot the last message" if done else "nothing to undo")
+    elif word == "/save":
+        path = Path(arg.strip()) if arg.strip() else options.output or workdir.with_suffix(".json")
+        try:
+            agent.trajectory.save(path)
+        except OSError as exc:
+            show_error(exc)
+        else:
+            console.print(Text(f"saved to {path}"))
+    else:
+        console.print(Text(f"unknown command {word}; /help lists them"))
+    return True
+
+
+def _prompter() -> Callable[[], str | None]:
+    """A function that asks for the next message; None when the user leaves."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        session = _line_editor()
+
+        def read() -> str:
+            return str(session.prompt("you> "))
+    else:
+
+        def read() -> str:
+            return console.input("[bold green]you>[/] ")
+
+    def ask() -> str | None:
+        while True:
+            try:
+                message = read().strip()
+            except (EOFError, KeyboardInterrupt):
+                console.print()
+                return None
+            if message.lower() in EXIT_WORDS:
+                return None
+            if message:
+                return message
+
+    return ask
+
+
+def _line_editor() -> PromptSession[str]:
+    """prompt_toolkit with a history file, kept under $XDG_STATE_HOME/codeact/."""
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory
+
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    folder = state / "codeact"
+    folder.mkdir(parents=True, exist_ok=True)
+    return PromptSession(history=FileHistory(str(folder / "chat_history")))

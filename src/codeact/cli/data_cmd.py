@@ -63,9 +63,12 @@ def generate(
     ] = None,
 ) -> None:
     """Run a teacher over environments' tasks; resumable: rerun the same command to finish."""
+    from rich.text import Text
+
     from codeact.bench.runner import pending, run_grid
     from codeact.cli.bench_cmd import _progress
     from codeact.cli.common import console, friendly_errors
+    from codeact.cli.terminal import printable
     from codeact.data.generate import GenerateConfig, fallback_grids, grids, todo
 
     with friendly_errors():
@@ -91,8 +94,8 @@ def generate(
         console.print(
             f"[red]{len(errors)} episodes failed to run[/] (rerun the command to retry them):"
         )
-        for line in errors[:10]:
-            console.print(f"  {line}")
+        for line in errors[:10]:  # row errors quote the teacher's and kernel's text
+            console.print(Text(f"  {printable(line)}"))
         raise typer.Exit(1)
 
 

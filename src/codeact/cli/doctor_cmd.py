@@ -1,17 +1,22 @@
-"""`codeact doctor`: the isolation tier, each probe, and a live check inside a sandbox."""
+"""`codeact doctor`: the isolation tier, each probe, a live check inside a sandbox, and which
+well-known packages the sandboxed kernel can import."""
 
 from __future__ import annotations
 
 import time
 
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from codeact.cli.common import console
-from codeact.errors import CodeActError
-from codeact.kernels.isolation import probe
+from codeact.cli.common import EXIT_USAGE, console, show_error
+from codeact.cli.terminal import printable
+from codeact.errors import CodeActError, ConfigError
+from codeact.kernels.isolation import TIERS, probe
 
 LIVE_CHECK = """
-import os, socket
+import ctypes, os, socket
+libc = ctypes.CDLL(None, use_errno=True)
 checks = {"uid": os.getuid(), "cwd": os.getcwd(), "host_home_visible": os.path.exists("/root/.bashrc")}
 try:
     socket.create_connection(("1.1.1.1", 53), timeout=1); checks["network"] = "REACHABLE"
@@ -21,11 +26,43 @@ try:
     open("/usr/.codeact-probe", "w"); checks["root_fs"] = "WRITABLE"
 except OSError:
     checks["root_fs"] = "read-only"
+open(".codeact-probe", "w").close()
+try:
+    os.chmod(".codeact-probe", 0o4755); checks["setuid"] = "ALLOWED"
+except OSError as e:
+    checks["setuid"] = f"blocked ({e.strerror})"
+os.remove(".codeact-probe")
+checks["io_uring"] = "ALLOWED" if libc.syscall(425, 1, None) >= 0 else "blocked"
+try:
+    checks["proc_keys"] = f"READABLE ({len(open('/proc/keys').read())} bytes)"
+except OSError:
+    checks["proc_keys"] = "masked"
 print(checks)
+"""
+LIVE_OK = ("'setuid': 'blocked", "'io_uring': 'blocked'", "'proc_keys': 'masked'", "blocked (")
+# what the paper's demos and the README's examples reach for: (import name, distribution)
+PACKAGES = (
+    ("numpy", "numpy"), ("pandas", "pandas"), ("scipy", "scipy"), ("sklearn", "scikit-learn"),
+    ("sympy", "sympy"), ("matplotlib", "matplotlib"), ("seaborn", "seaborn"),
+    ("statsmodels", "statsmodels"), ("PIL", "pillow"), ("requests", "requests"),
+    ("torch", "torch"),
+)  # fmt: skip
+IMPORTS_CHECK = f"""
+import importlib.metadata as md, importlib.util as iu
+for name, dist in {PACKAGES!r}:
+    try:
+        found = iu.find_spec(name) is not None
+        version = md.version(dist) if found else "-"
+    except Exception:
+        found, version = False, "-"
+    print(name, version if found else "-")
 """
 
 
-def run_doctor(min_tier: str) -> int:
+def run_doctor(min_tier: str, python_env: str | None = None) -> int:
+    if min_tier not in TIERS:
+        show_error(ConfigError(f"unknown tier {min_tier!r}; choose from {', '.join(TIERS)}"))
+        return EXIT_USAGE
     report = probe()
     table = Table(title="isolation probes", show_lines=False)
     table.add_column("probe")
@@ -39,19 +76,48 @@ def run_doctor(min_tier: str) -> int:
         for fix in report.missing_for(min_tier):
             console.print(f"[red]missing:[/] {fix}")
         return 1
-    return _live_check(min_tier)
+    return _live_check(min_tier, python_env)
 
 
-def _live_check(min_tier: str) -> int:
+def _live_check(min_tier: str, python_env: str | None) -> int:
     from codeact.kernels.sandbox import SandboxKernel
 
     started = time.perf_counter()
     try:
-        with SandboxKernel(min_tier=min_tier) as kernel:
+        kernel = SandboxKernel(min_tier=min_tier, python=python_env)
+        with kernel:
             boot = time.perf_counter() - started
             obs = kernel.execute(LIVE_CHECK)
+            imports = kernel.execute(IMPORTS_CHECK)
+            uid = kernel.host_uid
+            where = (
+                f"host uid {uid}" if uid is not None else f"uid {kernel.sandbox_uid} (namespace)"
+            )
     except CodeActError as exc:
-        console.print(f"[red]sandbox failed to start:[/] {exc}")
+        console.print(f"[red]sandbox failed to start:[/] {escape(printable(str(exc)))}")
         return 1
-    console.print(f"live sandbox: started in {boot:.2f} s; inside it: {obs}", soft_wrap=True)
-    return 0 if obs.error is None else 1
+    shown = printable(str(obs))
+    console.print(
+        f"live sandbox: started in {boot:.2f} s, ran as {where}; inside it: {escape(shown)}",
+        soft_wrap=True,
+    )
+    failed = [check for check in LIVE_OK if check not in shown]
+    for check in failed:
+        console.print(f"[red]live check failed:[/] expected {escape(check)}…")
+    console.print(_imports_table(imports.output))
+    return 0 if obs.error is None and imports.error is None and not failed else 1
+
+
+def _imports_table(output: str) -> Table:
+    """The sandbox's answer to IMPORTS_CHECK: one "name version" line per package."""
+    table = Table(title="the sandboxed kernel can import")
+    table.add_column("package")
+    table.add_column("version")
+    known = {name for name, _ in PACKAGES}
+    for line in output.splitlines()[: len(PACKAGES)]:
+        name, _, version = line.partition(" ")
+        if name in known:
+            missing = version == "-"
+            shown = Text("not installed", style="red") if missing else Text(printable(version))
+            table.add_row(name, shown)
+    return table

@@ -1,7 +1,9 @@
-"""Entry point: `codeact run`, `codeact chat`. Command modules are imported on use."""
+"""Entry point: `codeact run`, `codeact chat`, `doctor`, `bench`. Command modules are imported on
+use. Errors are one line on stderr; the exit codes are listed in run_cmd.py and the README."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +15,27 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # usage errors as plain lines on stderr, not boxes
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from codeact import __version__
+
+        typer.echo(f"codeact {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="print the version"),
+    ] = False,
+) -> None:
+    """LLM agents that act by writing and running Python."""
+
 
 LlmOpt = Annotated[
     str,
@@ -43,6 +65,27 @@ ApiKeyOpt = Annotated[
     str | None, typer.Option("--api-key", envvar="OPENAI_API_KEY", help="API key for the server")
 ]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="seconds per code execution")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="save the trajectory JSON here")
+]
+WorkdirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--workdir",
+        help="the agent's working folder, kept after exit (default: a new folder under ./runs/)",
+    ),
+]
+EphemeralOpt = Annotated[
+    bool, typer.Option("--ephemeral", help="use a temporary working folder, removed at exit")
+]
+PythonEnvOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--python-env",
+        help="run the kernel with another Python environment (its folder or interpreter); "
+        "the sandbox binds it read-only. It needs ipykernel.",
+    ),
+]
 
 
 @app.command()
@@ -51,31 +94,42 @@ def run(
     llm: LlmOpt = "local",
     kernel: KernelOpt = "sandbox",
     max_turns: Annotated[int, typer.Option("--max-turns", help="LLM turns before giving up")] = 10,
-    max_tokens: Annotated[int | None, typer.Option(help="token budget for the run")] = None,
-    max_seconds: Annotated[float | None, typer.Option(help="wall-time budget, seconds")] = None,
-    timeout: TimeoutOpt = 60.0,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="save the trajectory JSON")
+    token_budget: Annotated[
+        int | None, typer.Option("--token-budget", help="tokens for the whole run (all turns)")
     ] = None,
+    max_seconds: Annotated[
+        float | None, typer.Option("--max-seconds", help="wall-time budget of the run, seconds")
+    ] = None,
+    timeout: TimeoutOpt = 60.0,
+    output: OutputOpt = None,
+    workdir: WorkdirOpt = None,
+    ephemeral: EphemeralOpt = False,
+    require_solution: Annotated[
+        bool,
+        typer.Option(
+            "--require-solution",
+            help="only a final <solution> counts: a plain reply is nudged, and exits 1 at the end",
+        ),
+    ] = False,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
+    python_env: PythonEnvOpt = None,
     allow_unsandboxed: UnsandboxedOpt = False,
 ) -> None:
-    """Solve TASK with the agent, showing each step live."""
-    from codeact.cli.run_cmd import run_task
+    """Solve TASK with the agent, showing each step live. Exit: 0 answered, 1 a limit, 2 bad
+    input, 3 model backend failed, 4 kernel failed, 130 interrupted."""
+    from codeact.cli.run_cmd import SessionOptions, run_task
 
+    options = SessionOptions(
+        llm, kernel, max_turns, timeout, output, base_url, api_key,
+        workdir, ephemeral, python_env, allow_unsandboxed,
+    )  # fmt: skip
     code = run_task(
         task,
-        llm=llm,
-        kernel=kernel,
-        max_turns=max_turns,
-        max_tokens=max_tokens,
+        options,
+        max_tokens=token_budget,
         max_seconds=max_seconds,
-        timeout=timeout,
-        output=output,
-        base_url=base_url,
-        api_key=api_key,
-        allow_unsandboxed=allow_unsandboxed,
+        require_solution=require_solution,
     )
     raise typer.Exit(code)
 
@@ -86,26 +140,24 @@ def chat(
     kernel: KernelOpt = "sandbox",
     max_turns: Annotated[int, typer.Option("--max-turns", help="LLM turns per message")] = 10,
     timeout: TimeoutOpt = 60.0,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="save the trajectory JSON")
-    ] = None,
+    output: OutputOpt = None,
+    workdir: WorkdirOpt = None,
+    ephemeral: EphemeralOpt = False,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
+    python_env: PythonEnvOpt = None,
     allow_unsandboxed: UnsandboxedOpt = False,
 ) -> None:
-    """Chat with the agent in the terminal; the kernel persists. Ctrl-C stops running code."""
+    """Chat with the agent in the terminal; the kernel persists. Ctrl-C stops the model or the
+    running code; /help lists the commands; Ctrl-D leaves."""
     from codeact.cli.chat_cmd import chat_loop
+    from codeact.cli.run_cmd import SessionOptions
 
-    chat_loop(
-        llm=llm,
-        kernel=kernel,
-        max_turns=max_turns,
-        timeout=timeout,
-        output=output,
-        base_url=base_url,
-        api_key=api_key,
-        allow_unsandboxed=allow_unsandboxed,
-    )
+    options = SessionOptions(
+        llm, kernel, max_turns, timeout, output, base_url, api_key,
+        workdir, ephemeral, python_env, allow_unsandboxed,
+    )  # fmt: skip
+    chat_loop(options)
 
 
 @app.command()
@@ -113,11 +165,12 @@ def doctor(
     min_tier: Annotated[
         str, typer.Option("--min-tier", help="fail unless at least this tier is available")
     ] = "namespaces",
+    python_env: PythonEnvOpt = None,
 ) -> None:
-    """Show the isolation tier this machine offers and what each probe found."""
+    """Show the isolation tier, each probe, and what a live sandbox can import."""
     from codeact.cli.doctor_cmd import run_doctor
 
-    raise typer.Exit(run_doctor(min_tier))
+    raise typer.Exit(run_doctor(min_tier, python_env))
 
 
 bench_app = typer.Typer(
@@ -148,12 +201,18 @@ def bench_run(
     kernel: KernelOpt = "sandbox",
     workers: Annotated[int, typer.Option(help="parallel episodes")] = 2,
     engine: Annotated[str, typer.Option(help="process, serial or ray")] = "process",
+    tasks: Annotated[
+        list[str] | None,
+        typer.Option("--task", help="only this task id or glob (e.g. 'travel-*'); repeatable"),
+    ] = None,
     limit: Annotated[int | None, typer.Option(help="only the first N tasks")] = None,
     per_domain: Annotated[
         int | None, typer.Option(help="only the first N tasks of each domain")
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="results folder")] = Path("runs/bench"),
-    max_tokens: Annotated[int, typer.Option(help="per LLM reply")] = 512,
+    max_reply_tokens: Annotated[
+        int, typer.Option("--max-reply-tokens", help="cap on the tokens of each LLM reply")
+    ] = 512,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     report: Annotated[bool, typer.Option(help="write the report when done")] = True,
@@ -172,10 +231,11 @@ def bench_run(
             kernel=kernel,
             workers=workers,
             engine=engine,
+            tasks=tasks or [],
             limit=limit,
             per_domain=per_domain,
             out=out,
-            max_tokens=max_tokens,
+            max_tokens=max_reply_tokens,
             base_url=base_url,
             api_key=api_key,
             report=report,
@@ -204,4 +264,7 @@ app.add_typer(data_app, name="data")
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # Ctrl-C before a run began (while loading, say)
+        sys.exit(130)

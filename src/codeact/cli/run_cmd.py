@@ -1,51 +1,150 @@
-"""`codeact run TASK`: one task, shown live, ending with the answer and a summary line."""
+"""`codeact run TASK`: one task, shown live, ending with the answer and a summary line.
+
+Statuses and exit codes: "finished" 0; "replied" 0 (1 under --require-solution, where a reply is
+not an answer); "max_turns", "max_tokens", "wall_time" 1; bad input 2 (before any work); the model
+backend failed 3; the kernel failed 4; "interrupted" (Ctrl-C) 130. The trajectory is saved to
+--output whatever the outcome.
+"""
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from codeact.cli.common import build_agent, console, friendly_errors
-from codeact.cli.display import StepPrinter, print_outcome
+import typer
+from rich.text import Text
 
-EXIT_CODES = {"finished": 0, "replied": 0}
+from codeact.agent import Agent, check_limits
+from codeact.cli.common import (
+    EXIT_ANSWERED,
+    EXIT_INTERRUPTED,
+    EXIT_LIMIT,
+    build_agent,
+    console,
+    friendly_errors,
+    interrupts_go_to,
+)
+from codeact.cli.display import print_outcome
+from codeact.cli.live import LiveDisplay
+from codeact.cli.terminal import printable
+from codeact.cli.workdir import check_writable, session_folder
+from codeact.errors import ConfigError
+from codeact.llms import check_spec
+from codeact.types import RunResult
+
+
+@dataclass
+class SessionOptions:
+    """The flags `run` and `chat` share."""
+
+    llm: str
+    kernel: str
+    max_turns: int
+    timeout: float
+    output: Path | None
+    base_url: str | None
+    api_key: str | None
+    workdir: Path | None = None
+    ephemeral: bool = False
+    python_env: str | None = None
+    allow_unsandboxed: bool = False
+
+    def check(self, max_tokens: int | None = None, max_seconds: float | None = None) -> None:
+        """Refuse bad input in one line, before anything is loaded or started."""
+        check_limits(self.max_turns, max_tokens, max_seconds, self.timeout)
+        check_spec(self.llm)
+        if self.ephemeral and self.workdir is not None:
+            raise ConfigError("--ephemeral and --workdir exclude each other")
+        if self.output is not None:
+            check_writable(self.output)
+
+    def folder(self, label: str) -> Path:
+        if self.ephemeral:
+            return Path(tempfile.mkdtemp(prefix="codeact-"))
+        return session_folder(self.workdir, label)
+
+    def agent(self, workdir: Path, display: LiveDisplay, **options: object) -> Agent:
+        return build_agent(
+            llm=self.llm,
+            kernel=self.kernel,
+            timeout=self.timeout,
+            base_url=self.base_url,
+            api_key=self.api_key,
+            workdir=workdir,
+            python_env=self.python_env,
+            allow_unsandboxed=self.allow_unsandboxed,
+            max_turns=self.max_turns,
+            on_token=display.on_token,
+            on_action=display.on_action,
+            on_output=display.on_output,
+            on_step=display.on_step,
+            **options,
+        )
+
+    def close(self, workdir: Path) -> None:
+        """After the kernel is gone: remove an ephemeral folder, or say where the kept one is (the
+        sandbox has handed it back: its owner restored, no set-id bits left; see kernels/slots.py)."""
+        if self.ephemeral:
+            shutil.rmtree(workdir, ignore_errors=True)
+            return
+        console.print(Text(f"files are in {workdir}", style="dim"))
 
 
 def run_task(
     task: str,
+    options: SessionOptions,
     *,
-    llm: str,
-    kernel: str,
-    max_turns: int,
     max_tokens: int | None,
     max_seconds: float | None,
-    timeout: float,
-    output: Path | None,
-    base_url: str | None,
-    api_key: str | None,
-    allow_unsandboxed: bool = False,
+    require_solution: bool,
 ) -> int:
-    """Run one task; the exit code is 0 when the agent answered, 1 when it hit a limit."""
-    started = time.perf_counter()
+    """Run one task; the exit code says how it ended (see the module docstring)."""
     with friendly_errors():
-        agent = build_agent(
-            llm=llm,
-            kernel=kernel,
-            timeout=timeout,
-            base_url=base_url,
-            api_key=api_key,
-            allow_unsandboxed=allow_unsandboxed,
-            max_turns=max_turns,
-            max_tokens=max_tokens,
-            max_seconds=max_seconds,
-            on_step=StepPrinter(console),
-        )
-        with agent:
-            console.print(f"[bold]task:[/] {task}")
-            with console.status("working…"):
-                trajectory = agent.run(task)
-        if output is not None:
-            trajectory.save(output)
-            console.print(f"[dim]trajectory saved to {output}[/]")
-    print_outcome(console, trajectory, time.perf_counter() - started)
-    return EXIT_CODES.get(trajectory.status, 1)
+        if not task.strip():
+            raise ConfigError("the task is empty: say what the agent should do")
+        options.check(max_tokens, max_seconds)
+        workdir = options.folder(task)
+        display = LiveDisplay(console)
+        try:
+            agent = options.agent(
+                workdir,
+                display,
+                max_tokens=max_tokens,
+                max_seconds=max_seconds,
+                require_solution=require_solution,
+            )
+            with agent:
+                console.print(Text.assemble(("task: ", "bold"), printable(task)))
+                console.print(Text(f"working folder: {workdir}", style="dim"))
+                result = run_live(agent, task, display)
+        finally:
+            options.close(workdir)
+        if options.output is not None:
+            agent.trajectory.save(options.output)
+            console.print(Text(f"trajectory saved to {options.output}", style="dim"))
+    print_outcome(console, result)
+    status = result.status
+    if status == "interrupted":
+        console.print("[yellow]interrupted[/]")
+        raise typer.Exit(EXIT_INTERRUPTED)
+    if status == "finished" or (status == "replied" and not require_solution):
+        return EXIT_ANSWERED
+    return EXIT_LIMIT
+
+
+def run_live(agent: Agent, task: str, display: LiveDisplay) -> RunResult:
+    """One run shown live; a second Ctrl-C ends it at once, keeping what was produced."""
+    started, first_step = time.perf_counter(), len(agent.trajectory.steps)
+    display.start()
+    try:
+        with interrupts_go_to(agent):
+            return agent.run(task)
+    except KeyboardInterrupt:
+        agent.trajectory.status = "interrupted"
+        steps = agent.trajectory.steps[first_step:]
+        return RunResult("interrupted", None, steps, time.perf_counter() - started)
+    finally:
+        display.stop()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from codeact.data import dedup
 from codeact.data.decontaminate import MIN_OVERLAP, N, all_prompts, build_index
-from codeact.types import Trajectory
+from codeact.types import Finish, Trajectory
 
 RULES = ("failed", "short", "all_invalid", "no_progress", "exact_duplicate", "near_duplicate",
          "contaminated")  # fmt: skip
@@ -60,7 +60,7 @@ def short(t: Trajectory, min_turns: int) -> bool:
 
 def all_invalid(t: Trajectory) -> bool:
     """Every action before the final answer was a malformed reply."""
-    actions = [s for s in t.steps if (s.action or {}).get("type") != "Finish"]
+    actions = [s for s in t.steps if not isinstance(s.action, Finish)]
     return bool(actions) and all(s.format_error is not None for s in actions)
 
 

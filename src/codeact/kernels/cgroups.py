@@ -1,14 +1,17 @@
 """Per-session cgroups for memory, process count and CPU, on cgroup v1 or v2, where writable.
 
 A cgroup is created under the host process's own cgroup (so it stays inside whatever limits the
-host already has), the kernel's launcher joins it before exec, and it is removed on shutdown.
+host already has), and the kernel's launcher joins it before exec. Every session gets a CPU cgroup
+of the default weight: however many processes a session runs, it competes for CPU as one, so one
+session cannot crowd out another. `cpu_cores` adds a hard cap. The session's slot records each
+cgroup and removes it at the end (or after a crash: see slots.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,41 +70,48 @@ class SessionCgroups:
     cpu_cores: float | None = None
     dirs: list[Path] = field(default_factory=list)
 
-    def create(self, controllers: list[str]) -> list[Path]:
-        """Create one cgroup per limited controller; return the `cgroup.procs` files to join."""
+    def create(
+        self, controllers: list[str], on_create: Callable[[Path], None] | None = None
+    ) -> list[Path]:
+        """Create the session's cgroups; return the `cgroup.procs` files to join.
+        `on_create` hears of each new cgroup before anything is written to it."""
         name = f"codeact-{uuid.uuid4().hex[:12]}"
-        limits = {"memory": self.memory_bytes, "pids": self.max_pids, "cpu": self.cpu_cores}
+        limits = {"memory": self.memory_bytes, "pids": self.max_pids}
         procs = []
         for controller in controllers:
-            value = limits.get(controller)
             where = _own_path(controller)
-            if value is None or where is None:
+            if where is None or (controller != "cpu" and limits.get(controller) is None):
                 continue
             path, v2 = where[0] / name, where[1]
             path.mkdir()
             self.dirs.append(path)
-            _write_limit(path, controller, value, v2)
+            if on_create is not None:
+                on_create(path)
+            if controller == "cpu":
+                _write_cpu(path, self.cpu_cores, v2)
+            else:
+                _write_limit(path, controller, limits[controller] or 0, v2)
             procs.append(path / "cgroup.procs")
         return procs
 
-    def remove(self) -> None:
-        for path in self.dirs:
-            _kill_all(path)
-            with contextlib.suppress(OSError):
-                path.rmdir()
-        self.dirs.clear()
+
+def _write_cpu(path: Path, cores: float | None, v2: bool) -> None:
+    """The default weight, stated (a share equal to any other session's); a quota if `cores`."""
+    (path / ("cpu.weight" if v2 else "cpu.shares")).write_text("100" if v2 else "1024")
+    if cores is None:
+        return
+    period = 100_000
+    quota = int(cores * period)
+    if v2:
+        (path / "cpu.max").write_text(f"{quota} {period}")
+    else:
+        (path / "cpu.cfs_period_us").write_text(str(period))
+        (path / "cpu.cfs_quota_us").write_text(str(quota))
 
 
 def _write_limit(path: Path, controller: str, value: float, v2: bool) -> None:
     limit_file = path / _FILES[controller][1 if v2 else 0]
-    if controller == "cpu":
-        period = 100_000
-        quota = int(value * period)
-        text = f"{quota} {period}" if v2 else str(quota)
-        if not v2:
-            (path / "cpu.cfs_period_us").write_text(str(period))
-    else:
-        text = str(int(value))
+    text = str(int(value))
     limit_file.write_text(text)
     if controller == "memory" and not v2:
         # no swap either, where the kernel accounts it
@@ -110,14 +120,3 @@ def _write_limit(path: Path, controller: str, value: float, v2: bool) -> None:
     if controller == "memory" and v2:
         with contextlib.suppress(OSError):
             (path / "memory.swap.max").write_text("0")
-
-
-def _kill_all(path: Path) -> None:
-    """Kill what is left in the cgroup (a sandbox that outlived its kernel)."""
-    try:
-        pids = [int(p) for p in (path / "cgroup.procs").read_text().split()]
-    except OSError:
-        return
-    for pid in pids:
-        with contextlib.suppress(OSError):
-            os.kill(pid, 9)

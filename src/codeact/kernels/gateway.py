@@ -164,8 +164,7 @@ class GatewayKernel(KernelLoop):
             raise KernelError(
                 f"the kernel {self.kernel_id} did not become ready within {self.startup_timeout:g} s"
             )
-        if self.tools:
-            self._install_tools()
+        self._prepare()
 
     def _restart_remote(self) -> None:
         try:

@@ -2,9 +2,14 @@
 
 none        the `local` kernel: the host's own user, environment and network (trusted code only)
 process     a separate process with rlimits and an empty environment; no namespaces (opt-in)
-namespaces  bubblewrap: user, pid, net, ipc and uts namespaces, read-only root, private /tmp,
-            only the workspace writable, non-root uid, rlimits
-full        namespaces plus per-session cgroups for memory, processes and CPU
+namespaces  bubblewrap: pid, net, ipc and uts namespaces, read-only root, private /tmp, only the
+            workspace writable, an unprivileged uid (its own host uid when codeact runs as root),
+            seccomp, rlimits
+full        namespaces plus per-session cgroups for memory, processes and CPU share
+
+Besides the tier, the report says which protections hold here and which do not (doctor prints
+each): the uid mapping, setuid bits, mount flags, which rlimits bind, per-user kernel resources,
+the CPU share, the blocked kernel surface and the masked /proc files.
 """
 
 from __future__ import annotations
@@ -15,14 +20,20 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 
-from codeact.kernels import cgroups
+from codeact.kernels import cgroups, seccomp, slots
 
 TIERS = ("none", "process", "namespaces", "full")
 FIXES = {
     "bwrap": "install bubblewrap: apt-get install -y bubblewrap (or your distribution's package)",
-    "userns": "enable unprivileged user namespaces: sysctl -w kernel.unprivileged_userns_clone=1 "
+    "namespaces": "enable unprivileged user namespaces: sysctl -w kernel.unprivileged_userns_clone=1 "
     "(and kernel.apparmor_restrict_unprivileged_userns=0 on Ubuntu 24.04+)",
+    "setpriv": "install setpriv (Debian/Ubuntu package util-linux): as root the sandbox drops to "
+    "a uid of its own with it",
     "cgroups": "run as root or delegate a writable cgroup subtree (memory, pids) to this user",
+}
+NEEDS = {
+    "namespaces": ["bwrap", "namespaces", "setpriv"],
+    "full": ["bwrap", "namespaces", "setpriv", "cgroups"],
 }
 
 
@@ -45,82 +56,135 @@ class IsolationReport:
     def missing_for(self, tier: str) -> list[str]:
         """What to fix to reach `tier`, one line each."""
         failed = {p.name for p in self.probes if not p.ok}
-        needs = {"namespaces": ["bwrap", "userns"], "full": ["bwrap", "userns", "cgroups"]}
-        return [FIXES[n] for n in needs.get(tier, []) if n in failed]
+        return [FIXES[n] for n in NEEDS.get(tier, []) if n in failed]
+
+    def get(self, name: str) -> Probe | None:
+        return next((p for p in self.probes if p.name == name), None)
 
 
 def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
+def privileged() -> bool:
+    """codeact runs as root: bubblewrap runs privileged and each session gets a uid of its own."""
+    return os.geteuid() == 0
+
+
 @functools.cache
 def probe() -> IsolationReport:
     """Find out what isolation this machine offers (cached for the process)."""
-    probes: list[Probe] = []
     path = bwrap_path()
-    probes.append(Probe("bwrap", path is not None, path or "not installed"))
-    userns_ok = False
+    probes = [Probe("bwrap", path is not None, path or "not installed")]
+    namespaces_ok = False
     if path:
-        userns_ok, detail = _try_namespaces(path)
-        probes.append(Probe("userns", userns_ok, detail))
+        namespaces_ok, detail = _try_namespaces(path)
+        probes.append(Probe("namespaces", namespaces_ok, detail))
         probes.append(
-            Probe(
-                "network",
-                userns_ok,
-                "new network namespace: loopback only" if userns_ok else "unavailable",
-            )
+            Probe("network", namespaces_ok, "loopback only" if namespaces_ok else "unavailable")
         )
+    probes.append(_setpriv())
     controllers = tuple(c for c in cgroups.writable_controllers() if c in ("memory", "pids", "cpu"))
     cg_ok = {"memory", "pids"} <= set(controllers)
     probes.append(Probe("cgroups", cg_ok, f"writable: {', '.join(controllers) or 'none'}"))
-    probes.append(Probe("rlimits", True, "nproc, address space, file size, open files, core"))
-    root = os.geteuid() == 0
-    probes.append(
-        Probe(
-            "host user",
-            not root,
-            "root: the sandbox's uid 1000 maps to host root without capabilities; /proc/sys "
-            "is read-only and keyring calls are blocked; run as a non-root user for more"
-            if root
-            else f"uid {os.geteuid()}: the sandbox maps to this unprivileged user",
-        )
-    )
-    probes.append(
-        Probe(
-            "workspace quota",
-            root,
-            "size-capped tmpfs per session workspace" if root else "needs root: disk use uncapped",
-        )
-    )
+    probes += _protections("cpu" in controllers)
     tier = "process"
-    if userns_ok:
+    if namespaces_ok and (not privileged() or shutil.which("setpriv")):
         tier = "full" if cg_ok else "namespaces"
     return IsolationReport(tier, probes, controllers)
 
 
-def _try_namespaces(bwrap: str) -> tuple[bool, str]:
-    cmd = [
-        bwrap,
-        "--unshare-user",
-        "--uid",
-        "1000",
-        "--unshare-pid",
-        "--unshare-net",
-        "--unshare-ipc",
-        "--unshare-uts",
-        "--ro-bind",
-        "/",
-        "/",
-        "--proc",
-        "/proc",
-        "--dev",
-        "/dev",
-        "true",
+def _setpriv() -> Probe:
+    if not privileged():
+        return Probe("setpriv", True, "not needed: the sandbox maps to this user")
+    found = shutil.which("setpriv")
+    return Probe("setpriv", found is not None, found or "not installed")
+
+
+def _protections(cpu_share: bool) -> list[Probe]:
+    """What holds beyond the tier, one probe each."""
+    root = privileged()
+    low, high = slots.uid_range()
+    filtered = seccomp.supported()
+    return [
+        Probe(
+            "host uid",
+            True,
+            f"each session runs as a host uid of its own ({low}-{high}), no capabilities"
+            if root
+            else f"the sandbox's uid 1000 maps to your uid {os.geteuid()}",
+        ),
+        Probe(
+            "setuid bits",
+            filtered,
+            "setuid/setgid bits and file capabilities cannot be set inside (seccomp); stripped "
+            "from a lent workspace at the end"
+            if filtered
+            else "no seccomp filter for this architecture: only stripped at the end",
+        ),
+        Probe(
+            "mount flags",
+            root,
+            "workspaces mounted nosuid,nodev on the host; the sandbox's own mounts are nosuid"
+            if root
+            else "needs root: the host sees the workspace with its usual flags",
+        ),
+        Probe(
+            "rlimits",
+            True,
+            "nproc, file size, open files, message queues, pending signals, no core; nproc "
+            + (
+                "binds per session (its own uid)" if root else "counts all of your user's processes"
+            ),
+        ),
+        Probe(
+            "per-user resources",
+            root,
+            "inotify instances, message queues and keyrings are the session's own uid's"
+            if root
+            else "inotify instances and message queues are shared with your user",
+        ),
+        Probe(
+            "cpu share",
+            cpu_share,
+            "each session competes for CPU as one group of equal weight"
+            if cpu_share
+            else "needs the cpu cgroup: a session with many processes can crowd out others",
+        ),
+        Probe(
+            "kernel surface",
+            filtered,
+            "blocked: io_uring, userfaultfd, bpf, perf events, keyrings, mounts, modules, new "
+            "namespaces, xattrs; /proc keys, kallsyms, slabinfo, kpage*, vmallocinfo, config.gz "
+            "masked"
+            if filtered
+            else "no seccomp filter for this architecture; /proc files masked",
+        ),
+        Probe(
+            "workspace quota",
+            root,
+            "size-capped tmpfs per session workspace" if root else "needs root: disk use uncapped",
+        ),
+        Probe(
+            "leftovers",
+            True,
+            "a crashed session's mounts, cgroups, processes and files are reclaimed at the next "
+            f"start (slots in {slots.root_path()})",
+        ),
     ]
+
+
+def _try_namespaces(bwrap: str) -> tuple[bool, str]:
+    identity = [] if privileged() else ["--unshare-user", "--uid", "1000"]
+    cmd = [
+        bwrap, *identity, "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+        "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "true",
+    ]  # fmt: skip
     try:
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=10)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return False, str(exc)
     if result.returncode != 0:
         return False, result.stderr.strip() or f"exit code {result.returncode}"
-    return True, "user, pid, net, ipc, uts namespaces work"
+    how = "privileged bubblewrap (root)" if privileged() else "unprivileged user namespace"
+    return True, f"pid, net, ipc, uts namespaces work ({how})"

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import zmq
 from jupyter_client.blocking.client import BlockingKernelClient
@@ -27,9 +27,12 @@ from jupyter_client.manager import KernelManager
 
 from codeact.contracts import Tool
 from codeact.errors import KernelError
+from codeact.kernels.kernel_log import KernelLog
 from codeact.kernels.loop import STATE_LOST as STATE_LOST  # re-exported: other kernels use it
 from codeact.kernels.loop import KernelLoop, dropping_malformed
 from codeact.kernels.output import OutputCollector
+from codeact.kernels.pyenv import PythonEnv, find_python_env
+from codeact.kernels.wire import bounded_context, bounded_unpack
 
 KERNEL_ARGV = [
     sys.executable,
@@ -41,6 +44,13 @@ KERNEL_ARGV = [
 ]
 
 
+IDLE_AFTER_REPLY = 2.0  # seconds of iopub silence, once the execute_reply is in, before giving up
+LOST_OUTPUT = (
+    "some output of this execution was lost: the kernel's messages did not all arrive "
+    "(the host drops any message over its size limit)"
+)
+
+
 @dataclass
 class LaunchSpec:
     """How to start the kernel process. The sandbox overrides this; the agent never sees it."""
@@ -50,6 +60,14 @@ class LaunchSpec:
     transport: str = "ipc"
     interrupt_mode: str = "signal"
     wrap: Callable[[list[str]], list[str]] | None = None
+
+
+@dataclass
+class RuntimePaths:
+    """Where a kernel's connection file and IPC sockets live on the host."""
+
+    connection_file: Path
+    ipc_prefix: Path  # sockets are "<prefix>-<port>"
 
 
 class _Manager(KernelManager):  # type: ignore[misc]
@@ -77,7 +95,10 @@ class JupyterKernel(KernelLoop):
         max_output_chars: int = 1_000_000,
         render_limit: int = 4000,
         replay_on_restart: bool = False,
+        python: str | Path | None = None,
     ) -> None:
+        # another environment's interpreter (see pyenv.py), checked now: a clear error up front
+        self.python_env: PythonEnv | None = find_python_env(python) if python else None
         self._own_workdir = workdir is None
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="codeact-")).resolve()
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -88,12 +109,11 @@ class JupyterKernel(KernelLoop):
         self.render_limit = render_limit
         self.replay_on_restart = replay_on_restart
         self.tools: dict[str, Tool] = {}
-        # IPC sockets and the connection file live outside the workspace the code can see.
-        self.runtime_dir = Path(tempfile.mkdtemp(prefix="codeact-run-"))
+        self.runtime_dir: Path | None = None  # host-side state: connection file, IPC sockets
         self.restarts = 0
         self._km: _Manager | None = None
         self._kc: BlockingKernelClient | None = None
-        self._log: BinaryIO | None = None
+        self._log: KernelLog | None = None
 
     # --- lifecycle --------------------------------------------------------------------------
 
@@ -101,14 +121,33 @@ class JupyterKernel(KernelLoop):
         env = dict(os.environ)
         env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
-        return LaunchSpec(env=env)
+        return LaunchSpec(argv=self.kernel_argv(), env=env)
+
+    def kernel_argv(self) -> list[str]:
+        """The kernel's command: this interpreter's, or that of the chosen environment."""
+        if self.python_env is None:
+            return list(KERNEL_ARGV)
+        return [self.python_env.executable, *KERNEL_ARGV[1:]]
+
+    def runtime_paths(self) -> RuntimePaths:
+        """A private folder outside the workspace (the sandbox overrides this)."""
+        if self.runtime_dir is None:
+            self.runtime_dir = Path(tempfile.mkdtemp(prefix="codeact-run-"))
+        return RuntimePaths(self.runtime_dir / "kernel.json", self.runtime_dir / "kernel")
 
     def start(self) -> None:
         if self._km is not None:
             return
         spec = self.launch_spec()
-        km = _Manager(transport=spec.transport, data_dir=str(self.runtime_dir))
-        km.connection_file = str(self.runtime_dir / "kernel.json")
+        paths = self.runtime_paths()
+        # every host socket drops a peer that sends oversized frames; parsing is bounded too
+        km = _Manager(
+            transport=spec.transport,
+            data_dir=str(paths.connection_file.parent),
+            context=bounded_context(),
+        )
+        km.session.unpack = bounded_unpack
+        km.connection_file = str(paths.connection_file)
         km.wrap = spec.wrap
         km._kernel_spec = KernelSpec(
             argv=spec.argv,
@@ -117,31 +156,37 @@ class JupyterKernel(KernelLoop):
             interrupt_mode=spec.interrupt_mode,
         )
         if spec.transport == "ipc":
-            km.ip = str(self.runtime_dir / "kernel")
-        # the kernel's own stdout/stderr (banners, crashes) go to a log, not the user's terminal
-        self._log = (self.runtime_dir / "kernel.log").open("ab")
+            km.ip = str(paths.ipc_prefix)
+        # the kernel's own stdout/stderr (banners, crashes): a bounded tail, not the user's terminal
+        self._log = KernelLog()
         try:
-            km.start_kernel(cwd=str(self.workdir), env=spec.env, stdout=self._log, stderr=self._log)
+            km.start_kernel(
+                cwd=str(self.workdir), env=spec.env, stdout=self._log.fd, stderr=self._log.fd
+            )
         except Exception as exc:
-            raise KernelError(f"could not start the kernel: {exc}") from exc
+            raise KernelError(f"could not start the kernel: {exc}{self._log_tail()}") from exc
         self._km = km
         self._connect()
 
+    def _log_tail(self) -> str:
+        tail = self._log.tail().strip() if self._log else ""
+        return f"; it said: {tail}" if tail else ""
+
     def _connect(self) -> None:
         assert self._km is not None
-        kc = self._km.client()
+        kc = self._km.client(context=self._km.context)
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=self.startup_timeout)
         except RuntimeError as exc:
             kc.stop_channels()
-            raise KernelError(f"the kernel did not become ready: {exc}") from exc
+            raise KernelError(f"the kernel did not become ready: {exc}{self._log_tail()}") from exc
         self._kc = kc
         self._poller = zmq.Poller()
         self._poller.register(kc.iopub_channel.socket, zmq.POLLIN)
         self._poller.register(kc.stdin_channel.socket, zmq.POLLIN)
-        if self.tools:
-            self._install_tools()
+        self._poller.register(kc.shell_channel.socket, zmq.POLLIN)
+        self._prepare()
 
     def restart(self) -> None:
         """Restart the kernel process: all state is lost, the working directory is kept."""
@@ -162,6 +207,12 @@ class JupyterKernel(KernelLoop):
             self._km.interrupt_kernel()
 
     def shutdown(self) -> None:
+        try:
+            self._stop_process()
+        finally:
+            self._release_files()
+
+    def _stop_process(self) -> None:
         if self._kc is not None:
             self._kc.stop_channels()
             self._kc = None
@@ -169,11 +220,17 @@ class JupyterKernel(KernelLoop):
             try:
                 self._km.shutdown_kernel(now=True)
             finally:
+                self._km.context.destroy(linger=0)
                 self._km = None
         if self._log is not None:
             self._log.close()
             self._log = None
-        shutil.rmtree(self.runtime_dir, ignore_errors=True)
+
+    def _release_files(self) -> None:
+        """Remove what the session left on the host (the sandbox gives back its slot instead)."""
+        if self.runtime_dir is not None:
+            shutil.rmtree(self.runtime_dir, ignore_errors=True)
+            self.runtime_dir = None
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -210,9 +267,17 @@ class JupyterKernel(KernelLoop):
     def _await_idle(self, msg_id: str, out: OutputCollector, deadline: float) -> bool:
         """Pump messages until the kernel is idle (True) or the deadline passes / it dies (False)."""
         assert self._kc is not None
-        iopub, stdin = self._kc.iopub_channel, self._kc.stdin_channel
+        iopub, stdin, shell = self._kc.iopub_channel, self._kc.stdin_channel, self._kc.shell_channel
+        replied: float | None = None  # when the execute_reply came, if it did
+        heard = time.monotonic()  # when iopub last brought a message
         while True:
-            wait = min(deadline - time.monotonic(), 0.5)
+            now = time.monotonic()
+            if replied is not None and now - max(replied, heard) > IDLE_AFTER_REPLY:
+                # the reply came but the idle status never did: iopub lost messages, e.g. one the
+                # host dropped for its size; the execution is over all the same
+                out.notice(LOST_OUTPUT)
+                return True
+            wait = min(deadline - now, 0.5)
             if wait <= 0:
                 return False
             ready = dict(self._poller.poll(int(wait * 1000) + 1))
@@ -223,7 +288,13 @@ class JupyterKernel(KernelLoop):
             if stdin.socket in ready:
                 with dropping_malformed(out):
                     self._answer_input(stdin.get_msg(timeout=0), out)
+            while shell.msg_ready() and replied is None:
+                with dropping_malformed(out):
+                    reply = shell.get_msg(timeout=0)
+                    if reply["parent_header"].get("msg_id") == msg_id:
+                        replied = time.monotonic()
             while iopub.msg_ready() and time.monotonic() < deadline:
+                heard = time.monotonic()
                 with dropping_malformed(out):
                     msg = iopub.get_msg(timeout=0)
                     # The manager signs its interrupt_request with a clone of our session whose

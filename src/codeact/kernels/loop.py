@@ -15,8 +15,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from codeact.contracts import Tool
+from codeact.contracts import OutputCallback, Tool
 from codeact.errors import KernelError
+from codeact.kernels import prelude
 from codeact.kernels.output import OutputCollector
 from codeact.tools import bridge
 from codeact.types import Observation
@@ -37,6 +38,8 @@ class KernelLoop(ABC):
     max_output_chars: int
     render_limit: int
     tools: dict[str, Tool]
+    # who owns the files the host writes into the workspace (images), when not the host's user
+    file_owner: tuple[int, int] | None = None
     # opt-in: after a restart, re-run the cells that succeeded, to rebuild the lost state
     replay_on_restart: bool = False
     _good_cells: list[str] | None = None
@@ -88,27 +91,47 @@ class KernelLoop(ABC):
         if obs.error:
             raise KernelError(f"could not install tool stubs: {obs.error.value}")
 
+    def _prepare(self) -> None:
+        """Once a (re)started kernel is ready: the prelude, then the tool stubs."""
+        obs = self._run(prelude.SOURCE, self.startup_timeout, False)
+        if obs.error:
+            raise KernelError(f"could not prepare the kernel: {obs.error.value}")
+        if self.tools:
+            self._install_tools()
+
     def _answer_input(self, msg: dict[str, Any], out: OutputCollector) -> None:
         prompt = msg["content"].get("prompt", "")
         if bridge.is_tool_request(prompt):
             self._send_input(bridge.answer(prompt, self.tools), msg)
         else:
-            out.notices.append("input() is not available: no user is attached to this kernel")
+            out.notice("input() is not available: no user is attached to this kernel")
             self._send_input(bridge.EOF_REPLY, msg)
 
     # --- execution ------------------------------------------------------------------------------
 
-    def execute(self, code: str, *, timeout: float | None = None) -> Observation:
+    def execute(
+        self, code: str, *, timeout: float | None = None, on_output: OutputCallback | None = None
+    ) -> Observation:
         self.start()
-        obs = self._run(code, self.timeout if timeout is None else timeout, True)
+        obs = self._run(code, self.timeout if timeout is None else timeout, True, on_output)
         if self.replay_on_restart and obs.ok:
             self._good_cells = [*(self._good_cells or []), code]
         return obs
 
-    def _run(self, code: str, timeout: float, store_history: bool) -> Observation:
+    def _run(
+        self,
+        code: str,
+        timeout: float,
+        store_history: bool,
+        on_output: OutputCallback | None = None,
+    ) -> Observation:
         started = time.monotonic()
         out = OutputCollector(
-            self.workdir, max_chars=self.max_output_chars, render_limit=self.render_limit
+            self.workdir,
+            max_chars=self.max_output_chars,
+            render_limit=self.render_limit,
+            file_owner=self.file_owner,
+            on_output=on_output,
         )
         msg_id = self._send_execute(code, store_history)
         if not self._await_idle(msg_id, out, started + timeout):
@@ -128,22 +151,28 @@ class KernelLoop(ABC):
     def _recover(self, out: OutputCollector, timeout: float, msg_id: str) -> None:
         """The deadline passed or the kernel died: interrupt, and restart if that is not enough."""
         if not self.is_alive():
-            reason = self._exit_reason()  # read before the restart replaces the process
-            self.restart()
-            out.notices.append(f"The kernel died ({reason}) and was restarted. {self._rebuild()}")
+            self._restart_after_death(out)
             return
         self.interrupt()
         if self._await_idle(msg_id, out, time.monotonic() + self.interrupt_grace):
-            out.notices.append(
+            out.notice(
                 f"Execution timed out after {timeout:g} s and was interrupted. "
                 "Variables defined before the interrupted code are kept."
             )
             return
+        if not self.is_alive():  # it died while the interrupt was on its way
+            self._restart_after_death(out)
+            return
         self.restart()
-        out.notices.append(
+        out.notice(
             f"Execution timed out after {timeout:g} s and did not respond to an interrupt, "
             f"so the kernel was restarted. {self._rebuild()}"
         )
+
+    def _restart_after_death(self, out: OutputCollector) -> None:
+        reason = self._exit_reason()  # read before the restart replaces the process
+        self.restart()
+        out.notice(f"The kernel died ({reason}) and was restarted. {self._rebuild()}")
 
     def _rebuild(self) -> str:
         """After a restart: replay the successful cells if opted in; say what state is left."""
@@ -168,5 +197,5 @@ def dropping_malformed(out: OutputCollector) -> Iterator[None]:
         yield
     except Exception as exc:
         note = "a malformed message from the kernel was ignored"
-        if not any(n.startswith(note) for n in out.notices):
-            out.notices.append(f"{note} ({type(exc).__name__})")
+        if not out.has_notice(note):
+            out.notice(f"{note} ({type(exc).__name__})")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from codeact.contracts import LLM
+from codeact.errors import ConfigError
 from codeact.registry import resolve
 
 LLMS = {
@@ -35,4 +36,15 @@ def get_llm(spec: str = "local", **options: Any) -> LLM:
     return llm
 
 
-__all__ = ["LLMS", "get_llm", "parse_spec"]
+def check_spec(spec: str) -> None:
+    """Raise ConfigError for a spec that cannot work, without building the model (cheap)."""
+    provider, model = parse_spec(spec)
+    if not provider:
+        raise ConfigError(f"{spec!r} names no provider; write provider:model, e.g. openai:gpt-4o")
+    cls = resolve("llms", provider, LLMS)
+    check_model = getattr(cls, "check_model", None)  # a backend's own cheap check, if it has one
+    if callable(check_model):
+        check_model(model)
+
+
+__all__ = ["LLMS", "check_spec", "get_llm", "parse_spec"]

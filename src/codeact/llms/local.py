@@ -35,6 +35,20 @@ def embedded_model_path() -> Path:
     return path
 
 
+def check_gguf(path: Path) -> None:
+    """Refuse, in one line, what llama.cpp would fail on with a traceback: a missing file or a
+    file that is not GGUF (it starts with the magic bytes b"GGUF")."""
+    if not path.is_file():
+        raise ConfigError(f"no GGUF model file at {path}")
+    try:
+        with path.open("rb") as f:
+            magic = f.read(4)
+    except OSError as exc:
+        raise ConfigError(f"cannot read the model file {path}: {exc.strerror}") from exc
+    if magic != b"GGUF":
+        raise ConfigError(f"{path} is not a GGUF model file (local: needs a .gguf file)")
+
+
 class LlamaCppLLM:
     def __init__(
         self,
@@ -51,8 +65,7 @@ class LlamaCppLLM:
         except ImportError as exc:
             raise MissingDependency("llama-cpp-python", "local", "the local: backend") from exc
         path = Path(model_path) if model_path else embedded_model_path()
-        if not path.is_file():
-            raise ConfigError(f"no GGUF model file at {path}")
+        check_gguf(path)
         self.model_path = path
         self.name = f"local:{path.stem}"
         self.temperature = temperature
@@ -65,6 +78,12 @@ class LlamaCppLLM:
             seed=seed,
             verbose=False,
         )
+
+    @staticmethod
+    def check_model(model_path: str) -> None:
+        """`local:PATH` must name a GGUF file (`local` alone is the embedded model)."""
+        if model_path:
+            check_gguf(Path(model_path))
 
     def complete(
         self,

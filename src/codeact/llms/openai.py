@@ -2,7 +2,9 @@
 
 Works with vLLM, SGLang, llama.cpp server, Ollama, OpenAI, Together, OpenRouter. The base URL
 and key come from options or from OPENAI_BASE_URL / OPENAI_API_KEY. Retries with exponential
-backoff on 429 and 5xx (done by the SDK: `max_retries`); token usage is recorded, streamed or not.
+backoff on 429, 5xx, timeouts and dropped connections (`max_retries`), but not when nothing
+listens at the URL: that is said at once, naming the URL. A 401 says which key to fix, a 404 what
+to check in the URL and the model name. Token usage is recorded, streamed or not.
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from codeact.contracts import TokenCallback
-from codeact.errors import LLMError, MissingDependency
+from codeact.errors import ConfigError, LLMError, MissingDependency
 from codeact.types import Completion, Message, Usage
+
+OPENAI_URL = "https://api.openai.com/v1"
 
 
 class OpenAILLM:
     def __init__(
         self,
-        model: str = "gpt-4o-mini",
+        model: str = "",
         *,
         base_url: str | None = None,
         api_key: str | None = None,
@@ -34,19 +38,34 @@ class OpenAILLM:
             import openai
         except ImportError as exc:
             raise MissingDependency("openai", "openai", "the openai: backend") from exc
+        self.check_model(model)
         self._openai = openai
         self.model = model
         self.name = f"openai:{model}"
         self.temperature = temperature
         self.max_tokens = max_tokens
+        self.max_retries = max_retries
         self.extra_body = extra_body or {}
+        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or OPENAI_URL).rstrip("/")
+        key = api_key or os.environ.get("OPENAI_API_KEY")
+        self.key_source = "--api-key" if api_key else "OPENAI_API_KEY" if key else None
+        if key is None and self.base_url == OPENAI_URL:
+            raise ConfigError(
+                f"{self.name} talks to {OPENAI_URL}, which needs an API key: set OPENAI_API_KEY "
+                "or pass --api-key (api_key=...); for your own server, give --base-url"
+            )
         self.client = openai.OpenAI(
-            base_url=base_url or os.environ.get("OPENAI_BASE_URL"),
+            base_url=self.base_url,
             # local servers accept any key; the SDK refuses to start without one
-            api_key=api_key or os.environ.get("OPENAI_API_KEY") or "not-needed",
-            max_retries=max_retries,
+            api_key=key or "not-needed",
+            max_retries=0,  # retried here, where a refused connection is told apart
             timeout=timeout,
         )
+
+    @staticmethod
+    def check_model(model: str) -> None:
+        if not model:
+            raise ConfigError("openai: needs a model name, e.g. openai:gpt-4o")
 
     def complete(
         self,
@@ -65,15 +84,47 @@ class OpenAILLM:
         }
         if stop:
             request["stop"] = list(stop)[:4]  # the OpenAI API takes at most four
-        try:
-            if stream is None:
-                completion = self._complete_once(request)
-            else:
-                completion = self._complete_streaming(request, stream)
-        except self._openai.OpenAIError as exc:
-            raise LLMError(f"{self.name}: {type(exc).__name__}: {exc}") from exc
+        for attempt in range(self.max_retries + 1):
+            try:
+                if stream is None:
+                    completion = self._complete_once(request)
+                else:
+                    completion = self._complete_streaming(request, stream)
+                break
+            except self._openai.OpenAIError as exc:
+                if attempt == self.max_retries or not self._retryable(exc):
+                    raise LLMError(self._explain(exc)) from exc
+                time.sleep(_backoff(attempt, exc))
         completion.seconds = time.perf_counter() - started
         return completion
+
+    def _retryable(self, exc: Exception) -> bool:
+        openai = self._openai
+        if isinstance(exc, openai.APIConnectionError):
+            return not _refused(exc)  # a timeout or a dropped connection may pass
+        return isinstance(exc, openai.RateLimitError | openai.InternalServerError)
+
+    def _explain(self, exc: Exception) -> str:
+        """One line saying what failed and what to fix."""
+        openai, url = self._openai, self.base_url
+        if isinstance(exc, openai.APIConnectionError) and _refused(exc):
+            return (
+                f"{self.name}: nothing answers at {url} ({exc.__cause__}): is the server "
+                "running? Check --base-url or OPENAI_BASE_URL"
+            )
+        if isinstance(exc, openai.AuthenticationError):
+            given = f"the key from {self.key_source}" if self.key_source else "no key was given"
+            return (
+                f"{self.name}: {url} refused the API key (401 Unauthorized; {given}): "
+                "set OPENAI_API_KEY or pass --api-key"
+            )
+        if isinstance(exc, openai.NotFoundError):
+            hint = "" if url.endswith("/v1") else f"is /v1 missing from the base URL ({url}/v1)? "
+            return (
+                f"{self.name}: {url} answered 404 Not Found: {hint}Is {self.model!r} a model "
+                f"the server serves (GET {url}/models lists them)?"
+            )
+        return f"{self.name}: {type(exc).__name__} from {url}: {exc}"
 
     def _complete_once(self, request: dict[str, Any]) -> Completion:
         resp = self.client.chat.completions.create(**request)
@@ -93,20 +144,37 @@ class OpenAILLM:
         events = self.client.chat.completions.create(
             **request, stream=True, stream_options={"include_usage": True}
         )
-        for event in events:
-            model = event.model or model
-            if event.usage:
-                usage = Usage(event.usage.prompt_tokens, event.usage.completion_tokens)
-            if not event.choices:
-                continue
-            delta = event.choices[0].delta.content or ""
-            if delta:
-                chunks.append(delta)
-                on_text(delta)
-            reason = event.choices[0].finish_reason or reason
+        with events:  # closed also when the callback raises (an interrupt stops generation)
+            for event in events:
+                model = event.model or model
+                if event.usage:
+                    usage = Usage(event.usage.prompt_tokens, event.usage.completion_tokens)
+                if not event.choices:
+                    continue
+                delta = event.choices[0].delta.content or ""
+                if delta:
+                    chunks.append(delta)
+                    on_text(delta)
+                reason = event.choices[0].finish_reason or reason
         if usage is None:  # some servers (llama.cpp's) send no usage when streaming
             usage = _estimate_usage(request["messages"], len(chunks))
         return Completion("".join(chunks), usage, 0.0, reason, model)
+
+
+def _refused(exc: Exception) -> bool:
+    """Nothing listens at the address (or the name does not resolve): retrying will not help.
+    The SDK's HTTP client raises its ConnectError only when no connection was made."""
+    return type(exc.__cause__).__name__ == "ConnectError"
+
+
+def _backoff(attempt: int, exc: Exception) -> float:
+    """Seconds to wait: the server's Retry-After when it sends one, else exponential."""
+    response = getattr(exc, "response", None)
+    after = response.headers.get("retry-after") if response is not None else None
+    try:
+        return min(30.0, float(after)) if after else min(8.0, 0.5 * 2.0**attempt)
+    except ValueError:
+        return min(8.0, 0.5 * 2.0**attempt)
 
 
 def _estimate_usage(messages: list[dict[str, str]], chunks: int) -> Usage:

@@ -4,13 +4,20 @@
     ScriptedLLM(lambda messages: "<solution>done</solution>")
 
 Ships in the package so tests and demos run with no model. It honours stop sequences like a
-real backend (the text after the first stop string is cut off) and counts tokens as
-whitespace-separated words. `scripted:FILE.json` loads the replies from a JSON list.
+real backend (the text after the first stop string is cut off), streams a reply word by word, and
+counts tokens as whitespace-separated words. `scripted:FILE.json` loads the replies from a JSON
+file: a list of replies, or an object
+
+    {"replies": [...], "tasks": {"TASK-ID": [...], ...}, "delay": 0.05}
+
+where `tasks` gives each benchmark task its own replies (`task=` picks them; `replies` serve the
+tasks not listed) and `delay` is the pause in seconds before each streamed word, as a slow model.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,13 +29,22 @@ from codeact.types import Completion, Message, Usage
 Responder = Callable[[Sequence[Message]], str]
 
 
+_WORDS = re.compile(r"\s*\S+\s*|\s+")
+
+
 class ScriptedLLM:
     def __init__(
-        self, replies: str | Sequence[str] | Responder = (), *, name: str = "scripted"
+        self,
+        replies: str | Sequence[str] | Responder = (),
+        *,
+        name: str = "scripted",
+        task: str | None = None,
+        delay: float = 0.0,
     ) -> None:
         if isinstance(replies, str):
-            replies = _load_replies(replies)
+            replies, delay = _load_replies(replies, task, delay)
         self.name = name
+        self.delay = delay
         self._responder = replies if callable(replies) else None
         self._replies = list(replies) if not callable(replies) else []
         self.calls: list[list[Message]] = []
@@ -45,7 +61,9 @@ class ScriptedLLM:
         text = self._next_reply(messages)
         text, reason = cut_at_stop(text, stop)
         if stream is not None:
-            stream(text)
+            for word in _WORDS.findall(text):
+                time.sleep(self.delay)
+                stream(word)
         prompt_tokens = sum(len(m.content.split()) for m in messages)
         usage = Usage(prompt_tokens, len(text.split()))
         return Completion(text, usage, time.perf_counter() - started, reason, self.name)
@@ -64,11 +82,25 @@ def cut_at_stop(text: str, stop: Sequence[str] | None) -> tuple[str, str]:
     return (text[: min(cuts)], "stop") if cuts else (text, "stop")
 
 
-def _load_replies(path: str) -> list[str]:
+def _load_replies(path: str, task: str | None, delay: float) -> tuple[list[str], float]:
+    """The replies in a scripted file for `task` (see the module docstring), and the delay."""
     try:
-        replies = json.loads(Path(path).read_text())
+        data = json.loads(Path(path).read_text())
     except (OSError, ValueError) as exc:
         raise ConfigError(f"scripted replies file {path!r}: {exc}") from exc
+    if isinstance(data, list):
+        data = {"replies": data}
+    if not isinstance(data, dict):
+        raise ConfigError(f"scripted replies file {path!r} must hold a JSON list or object")
+    per_task = data.get("tasks", {})
+    replies = per_task.get(task) if isinstance(per_task, dict) and task in per_task else None
+    if replies is None:
+        replies = data.get("replies")
+    if replies is None:
+        raise ConfigError(f"scripted replies file {path!r} has no replies for task {task!r}")
     if not isinstance(replies, list) or not all(isinstance(r, str) for r in replies):
-        raise ConfigError(f"scripted replies file {path!r} must hold a JSON list of strings")
-    return replies
+        raise ConfigError(f"scripted replies file {path!r}: replies must be lists of strings")
+    pause = data.get("delay", delay)
+    if not isinstance(pause, int | float) or pause < 0:
+        raise ConfigError(f"scripted replies file {path!r}: delay must be a number >= 0")
+    return replies, float(pause)

@@ -1,11 +1,27 @@
-"""`@tool`: a typed, documented Python function becomes a Tool."""
+"""`@tool`: a typed, documented Python function becomes a Tool.
+
+What the model and the sandbox see of a tool is its name, its signature and its description;
+nothing else of the host. So:
+- parameters given with `bind={"api_key": KEY}` are filled in on the host at call time, and are
+  absent from the signature, the docstring, the JSON schema and the kernel's stub;
+- a default is shown only when it is a short plain literal (None, a bool, a number, a short str);
+  anything else, and anything in a parameter whose name looks like a credential, is shown as `...`;
+- arguments are validated against the signature on the host by pydantic (NaN and infinity are
+  refused for floats), whichever format the call came from.
+Names that are not identifiers, Python keywords, or names of Python builtins (a tool called `min`
+would silently replace `min()` in the kernel) are refused at registration, as are callables whose
+signature cannot be read.
+"""
 
 from __future__ import annotations
 
+import builtins
 import inspect
+import keyword
+import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, overload
 
 from codeact.errors import ConfigError
@@ -20,25 +36,121 @@ _JSON_TYPES: dict[Any, str] = {
     dict: "object",
     type(None): "null",
 }
+_RESERVED = {"ToolError"}  # defined by the kernel-side stubs
+_SECRET_NAME = re.compile(r"key|token|secret|passw|credential|auth", re.IGNORECASE)
+_SHOWN_STR_LEN = 40
+_STARS: dict[Any, str] = {
+    inspect.Parameter.VAR_POSITIONAL: "*",
+    inspect.Parameter.VAR_KEYWORD: "**",
+}
+
+
+class ToolArgumentError(TypeError):
+    """The arguments of a tool call do not fit its signature; the message says how."""
+
+
+def describe_failure(tool: Any, exc: Exception) -> tuple[str, str]:
+    """(error name, message) for a failed tool call, as the model is shown it in every format:
+    bad arguments read as a TypeError that ends with the signature."""
+    if isinstance(exc, ToolArgumentError):
+        return "TypeError", f"{exc}. The signature is {tool.signature}."
+    return type(exc).__name__, str(exc)
 
 
 class FunctionTool:
-    """A Tool backed by a plain function; calling it calls the function on the host."""
+    """A Tool backed by a plain function; calling it validates and calls the function on the host."""
 
-    def __init__(self, func: Callable[..., Any], name: str | None = None) -> None:
+    def __init__(
+        self,
+        func: Callable[..., Any],
+        name: str | None = None,
+        *,
+        description: str | None = None,
+        bind: Mapping[str, Any] | None = None,
+    ) -> None:
         self.func = func
-        self.name = name or func.__name__
-        if not self.name.isidentifier():
-            raise ConfigError(f"tool name {self.name!r} is not a Python identifier")
-        self.doc = inspect.cleandoc(func.__doc__ or "").strip()
+        self.name: str = name or str(getattr(func, "__name__", ""))
+        _check_name(self.name)
+        self.doc = inspect.cleandoc(description or func.__doc__ or "").strip()
         if not self.doc:
-            raise ConfigError(f"tool {self.name!r} needs a docstring: the model reads it")
-        self._sig = inspect.signature(func)
-        self._hints = typing.get_type_hints(func)
+            raise ConfigError(
+                f"tool {self.name!r} needs a description: a docstring, or description='...'"
+            )
+        try:
+            self._full = inspect.signature(func)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(
+                f"cannot read the signature of {self.name!r} ({exc}); wrap it in a typed Python "
+                "function with a docstring"
+            ) from None
+        self.bound = dict(bind or {})
+        self._sig = _without(self._full, self.bound, self.name)
+        try:
+            self._hints = typing.get_type_hints(func)
+        except Exception:  # unresolvable annotations: show none rather than fail
+            self._hints = {}
         self.signature = f"{self.name}{_render_signature(self._sig, self._hints)}"
+        self._validated: Callable[..., Any] | None = None
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.func(*args, **kwargs)
+        """Call with the model's arguments: checked against the visible signature, validated and
+        converted by pydantic, completed with the bound values."""
+        try:
+            visible = self._sig.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise ToolArgumentError(str(exc)) from None
+        given = {**visible.arguments, **self.bound}
+        ordered = {n: given[n] for n in self._full.parameters if n in given}
+        full = inspect.BoundArguments(self._full, ordered)  # type: ignore[arg-type]
+        return self._validator()(*full.args, **full.kwargs)
+
+    def invoke(self, arguments: Mapping[str, Any]) -> Any:
+        """Call with arguments by name, as the JSON and text formats give them: a `*args`
+        parameter takes a list, a `**kwargs` parameter the names no other parameter has."""
+        named = dict(arguments)
+        params = list(self._sig.parameters.values())
+        star = next((p for p in params if p.kind is p.VAR_POSITIONAL), None)
+        if star is None or star.name not in named:
+            return self(**named)
+        values = named.pop(star.name)
+        if not isinstance(values, list | tuple):
+            raise ToolArgumentError(f"{star.name} takes a list of values")
+        leading = []  # before *args, the parameters can only be given by position
+        for param in params[: params.index(star)]:
+            if param.name not in named and param.default is inspect.Parameter.empty:
+                raise ToolArgumentError(f"{self.name} needs {param.name!r}")
+            leading.append(named.pop(param.name, param.default))
+        return self(*leading, *values, **named)
+
+    def _validator(self) -> Callable[..., Any]:
+        if self._validated is None:
+            import pydantic
+
+            config = pydantic.ConfigDict(allow_inf_nan=False, arbitrary_types_allowed=True)
+            validated = pydantic.validate_call(config=config)(self.func)
+
+            def call(*args: Any, **kwargs: Any) -> Any:
+                try:
+                    return validated(*args, **kwargs)
+                except pydantic.ValidationError as exc:
+                    raise ToolArgumentError(self._explain(exc)) from None
+
+            self._validated = call
+        return self._validated
+
+    def _explain(self, exc: Any) -> str:
+        positional = [
+            p.name
+            for p in self._full.parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+        ]
+        problems = []
+        for err in exc.errors(include_url=False):
+            loc = err["loc"][0] if err["loc"] else "arguments"
+            if isinstance(loc, int):
+                loc = positional[min(loc, len(positional) - 1)] if positional else str(loc)
+            problems.append(f"{loc}: {err['msg']} (got {err.get('input')!r:.60})")
+        return f"invalid arguments for {self.name}: {'; '.join(problems)}"
 
     def __repr__(self) -> str:
         return f"<tool {self.signature}>"
@@ -47,40 +159,93 @@ class FunctionTool:
     def parameters(self) -> list[str]:
         return list(self._sig.parameters)
 
-    def bind(self, args: dict[str, Any]) -> dict[str, Any]:
-        """Check `args` against the signature; raise TypeError with a readable message."""
-        bound = self._sig.bind(**args)
-        return dict(bound.arguments)
-
     def json_schema(self) -> dict[str, Any]:
         props: dict[str, Any] = {}
         required: list[str] = []
         for pname, param in self._sig.parameters.items():
-            props[pname] = _schema_for(self._hints.get(pname, Any))
-            if param.default is inspect.Parameter.empty:
+            schema = _schema_for(self._hints.get(pname, Any))
+            if param.kind is param.VAR_POSITIONAL:
+                schema = {"type": "array", "items": schema}
+            elif param.kind is param.VAR_KEYWORD:
+                continue  # extra names: allowed through additionalProperties below
+            props[pname] = schema
+            if param.default is inspect.Parameter.empty and param.kind is not param.VAR_POSITIONAL:
                 required.append(pname)
-            else:
+            elif _shown_default(pname, param.default) is not None:
                 props[pname]["default"] = param.default
-        return {
-            "name": self.name,
-            "description": self.doc,
-            "parameters": {"type": "object", "properties": props, "required": required},
-        }
+        parameters: dict[str, Any] = {"type": "object", "properties": props, "required": required}
+        if not any(p.kind is p.VAR_KEYWORD for p in self._sig.parameters.values()):
+            parameters["additionalProperties"] = False
+        return {"name": self.name, "description": self.doc, "parameters": parameters}
 
 
 @overload
 def tool(func: Callable[..., Any], /) -> FunctionTool: ...
 @overload
-def tool(*, name: str | None = None) -> Callable[[Callable[..., Any]], FunctionTool]: ...
+def tool(
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    bind: Mapping[str, Any] | None = None,
+) -> Callable[[Callable[..., Any]], FunctionTool]: ...
+@overload
+def tool(
+    func: Callable[..., Any],
+    /,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    bind: Mapping[str, Any] | None = None,
+) -> FunctionTool: ...
 
 
 def tool(
-    func: Callable[..., Any] | None = None, /, *, name: str | None = None
+    func: Callable[..., Any] | None = None,
+    /,
+    *,
+    name: str | None = None,
+    description: str | None = None,
+    bind: Mapping[str, Any] | None = None,
 ) -> FunctionTool | Callable[[Callable[..., Any]], FunctionTool]:
-    """Turn a typed, documented function into a Tool: `@tool` or `@tool(name="...")`."""
+    """Turn a typed, documented function into a Tool: `@tool`, `@tool(name=..., bind=...)` or
+    `tool(fn, bind={"api_key": KEY})` (bound parameters stay on the host)."""
     if func is not None:
-        return FunctionTool(func)
-    return lambda f: FunctionTool(f, name=name)
+        return FunctionTool(func, name, description=description, bind=bind)
+    return lambda f: FunctionTool(f, name, description=description, bind=bind)
+
+
+def _check_name(name: str) -> None:
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise ConfigError(f"tool name {name!r} is not a Python identifier")
+    if hasattr(builtins, name):
+        raise ConfigError(
+            f"tool name {name!r} would replace Python's built-in {name}() in the kernel; "
+            f"give it another name, e.g. tool(fn, name='{name}_tool')"
+        )
+    if name in _RESERVED or name.startswith("_cb_") or name.startswith("_codeact"):
+        raise ConfigError(f"tool name {name!r} is reserved by codeact's tool bridge")
+
+
+def _without(sig: inspect.Signature, bound: Mapping[str, Any], tool_name: str) -> inspect.Signature:
+    """The signature the model sees: without the host-bound parameters."""
+    for pname in bound:
+        param = sig.parameters.get(pname)
+        if param is None:
+            raise ConfigError(f"tool {tool_name!r} has no parameter {pname!r} to bind")
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            raise ConfigError(f"tool {tool_name!r}: cannot bind the variadic parameter {pname!r}")
+    return sig.replace(parameters=[p for n, p in sig.parameters.items() if n not in bound])
+
+
+def _shown_default(pname: str, default: Any) -> str | None:
+    """How a default appears to the model: a short plain literal, else None (shown as `...`)."""
+    if default is inspect.Parameter.empty or _SECRET_NAME.search(pname):
+        return None
+    if default is None or type(default) in (bool, int, float):
+        return repr(default)
+    if type(default) is str and len(default) <= _SHOWN_STR_LEN:
+        return repr(default)
+    return None
 
 
 def _type_name(hint: Any) -> str:
@@ -94,11 +259,12 @@ def _type_name(hint: Any) -> str:
 def _render_signature(sig: inspect.Signature, hints: dict[str, Any]) -> str:
     params = []
     for pname, param in sig.parameters.items():
-        text = pname
+        prefix = _STARS.get(param.kind, "")
+        text = prefix + pname
         if pname in hints:
             text += f": {_type_name(hints[pname])}"
         if param.default is not inspect.Parameter.empty:
-            text += f" = {param.default!r}"
+            text += f" = {_shown_default(pname, param.default) or '...'}"
         params.append(text)
     ret = f" -> {_type_name(hints['return'])}" if "return" in hints else ""
     return f"({', '.join(params)}){ret}"

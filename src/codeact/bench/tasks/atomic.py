@@ -753,7 +753,8 @@ FAMILIES: dict[str, ToolFactory] = {
 _Case = tuple[str, list[str], str, dict[str, Any]]
 _UNORDERED = Check(unordered=True)  # list arguments whose order the user does not fix
 # money is exact to the cent: the default relative tolerance would let 1000.51 pass for 1000.50
-_CHECKS = {"bank": Check(rel_tol=0.0, abs_tol=0.005)}
+# money to the cent; conversions to the 4 decimals the tool rounds to
+_CHECKS = {"bank": Check(tolerance=0.005), "units": Check(decimals=4)}
 
 CASES: list[_Case] = [
     # calendar

@@ -293,6 +293,7 @@ print(len(find_motif(rc, "GAT")))
 print({g: gc_content(get_sequence(g)) for g in list_genes("H. sapiens")})
 """,
             {g: gc_content(seq(g)) for g in human},
+            Check(decimals=4),
         )
     )
 
@@ -507,6 +508,7 @@ n = count_kmers(get_sequence("GX-105"), 1)
 print(round((n["G"] - n["C"]) / (n["G"] + n["C"]), 4))
 """,
             skew,
+            Check(decimals=4),
         )
     )
 

@@ -440,7 +440,7 @@ def make_tools() -> list[Tool]:
 # --- tasks -----------------------------------------------------------------------------------
 
 _TOOLS = make_tools()
-MONEY = Check(abs_tol=0.011)  # a cent either way: the same sum rounded in another order
+MONEY = Check(tolerance=0.011)  # a cent either way: the same sum rounded in another order
 UNORDERED = Check(unordered=True)
 
 

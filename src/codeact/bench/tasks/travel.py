@@ -509,7 +509,7 @@ def make_tools() -> list[Tool]:
 # --- tasks -----------------------------------------------------------------------------------
 
 _TOOLS = make_tools()
-MONEY = Check(abs_tol=0.011)  # a cent either way: rounding the same sum in another order
+MONEY = Check(tolerance=0.011)  # a cent either way: rounding the same sum in another order
 UNORDERED = Check(unordered=True)
 
 

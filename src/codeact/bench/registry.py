@@ -26,6 +26,7 @@ BUILTIN = {
     "decoding": "codeact.bench.tasks.decoding",
     "web": "codeact.bench.tasks.web",
     "atomic": "codeact.bench.tasks.atomic",
+    "data": "codeact.data.envs",  # the training-data environments: data:ENV:SPLIT[:PATH]
 }
 # the multi-tool, multi-turn suite (M3ToolEval-style) is the five domains together
 GROUPS = {"multiturn": ["travel", "trade", "dna", "decoding", "web"]}
@@ -36,6 +37,12 @@ def load_suite(name: str) -> Suite:
         parts = [load_suite(n) for n in GROUPS[name]]
         tasks = [t for part in parts for t in part.tasks]
         return Suite(name, f"{', '.join(GROUPS[name])} together", tasks, "multi_turn")
+    base, sep, argument = name.partition(":")
+    if sep:  # 'data:math:train' is make_suite("math:train") of the module 'data' names
+        make_suite = getattr(_find(base), "make_suite", None)
+        if make_suite is None:
+            raise ConfigError(f"suite {base!r} takes no argument (it has no make_suite)")
+        return _as_suite(name, make_suite(argument))
     return _as_suite(name, _find(name))
 
 

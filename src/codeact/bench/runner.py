@@ -9,7 +9,9 @@ Engines: `process` (a local process pool, the default), `serial` (in this proces
 
 The model `oracle` replays each task's reference solution for the format with the scripted LLM;
 tasks without a reference for a format are skipped, with a notice. `scripted:FILE` models get
-the replies the file gives each task (see codeact.llms.scripted).
+the replies the file gives each task (see codeact.llms.scripted). The model `expert` is the task's
+own reactive teacher (data environments), with the options `llm_options["expert"]` gives it
+(`mistakes`: how often it errs first and then recovers).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from codeact.errors import CodeActError, ConfigError, MissingDependency
 from codeact.kernels.pool import KernelPool
 
 ORACLE = "oracle"
+EXPERT = "expert"
 ENGINES = ("process", "serial", "ray")
 KEY_FIELDS = ("suite", "task", "model", "format", "seed", "protocol")
 
@@ -52,6 +55,8 @@ class Job:
     kernel: str
     out: str
     llm_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    max_solutions: int | None = None
+    countdown: bool = False
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -75,6 +80,8 @@ class GridConfig:
     # options for get_llm by provider ("openai", "local", ...); "*" applies to every provider
     llm_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     tasks: list[str] = field(default_factory=list)  # task ids or globs; empty: every task
+    max_solutions: int | None = None  # wrong answers before the episode ends (see episode.py)
+    countdown: bool = False  # tell the model the turns and solutions it has left
 
 
 def plan(config: GridConfig, suite: Suite) -> list[Job]:
@@ -84,7 +91,8 @@ def plan(config: GridConfig, suite: Suite) -> list[Job]:
     tasks = sample(chosen(suite.tasks, config.tasks), config.limit, config.per_domain)
     return [
         Job(config.suite, t.id, model, fmt, seed, config.protocol, config.max_turns,
-            config.kernel, str(config.out), config.llm_options)
+            config.kernel, str(config.out), config.llm_options, config.max_solutions,
+            config.countdown)
         for model in config.models for fmt in config.formats for seed in config.seeds
         for t in tasks if model != ORACLE or fmt in t.reference
     ]  # fmt: skip
@@ -104,7 +112,7 @@ def check_grid(config: GridConfig) -> list[str]:
     if config.max_turns < 1:
         raise ConfigError(f"--max-turns must be at least 1 (got {config.max_turns})")
     for model in config.models:
-        if model != ORACLE:
+        if model not in (ORACLE, EXPERT):
             check_spec(model)
     suite = load_suite(config.suite)
     plan(config, suite)  # checks the formats and the task patterns
@@ -255,7 +263,8 @@ def run_job(job: Job) -> dict[str, Any]:
         try:
             outcome = run_episode(
                 task, _llm(job, task), job.format, kernel,
-                protocol=job.protocol, max_turns=job.max_turns,
+                protocol=job.protocol, max_turns=job.max_turns, max_solutions=job.max_solutions,
+                countdown=job.countdown, new_kernel=lambda: _kernel(job.kernel),
             )  # fmt: skip
         finally:
             if kernel is not None:
@@ -263,7 +272,10 @@ def run_job(job: Job) -> dict[str, Any]:
     except CodeActError as exc:
         return {**row, "success": False, "error": f"{type(exc).__name__}: {exc}"}
     path = _trajectory_path(job)
-    outcome.trajectory.meta["task"] = job.task
+    outcome.trajectory.meta.update(
+        task=job.task, suite=job.suite, domain=task.domain, model=job.model, seed=job.seed,
+        success=outcome.success, errors_recovered=outcome.errors_recovered,
+    )  # fmt: skip
     outcome.trajectory.save(path)
     result = asdict(outcome)
     del result["trajectory"]
@@ -282,6 +294,10 @@ def _llm(job: Job, task: Task) -> LLM:
         return ScriptedLLM(task.reference[job.format], name=ORACLE)
     provider = job.model.partition(":")[0]
     options = {**job.llm_options.get("*", {}), **job.llm_options.get(provider, {})}
+    if job.model == EXPERT:
+        if task.expert is None:
+            raise ConfigError(f"task {task.id} has no expert teacher")
+        return task.expert(job.seed, float(job.llm_options.get(EXPERT, {}).get("mistakes", 0.0)))
     if provider == "scripted":  # replies are consumed: each episode replays the file afresh
         from codeact.llms import get_llm
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from codeact.contracts import Tool
+from codeact.contracts import LLM, Kernel, Tool
 
 ToolFactory = Callable[[], list[Tool]]  # fresh tool instances (and state) for one run
 FORMATS = ("code", "json", "text")
@@ -43,6 +44,21 @@ class Call:
 
 
 @dataclass
+class Submission:
+    """What a task's own checker sees: the final answer, this episode's tools (and their state),
+    and `kernel()`, a fresh started kernel for checks that run code, as a context manager (whoever
+    provides it decides what leaving does: a fresh kernel is shut down)."""
+
+    answer: str
+    tools: Sequence[Tool]
+    kernel: Callable[[], AbstractContextManager[Kernel]]
+
+
+Grader = Callable[[Submission], bool]
+Expert = Callable[[int, float], LLM]  # (seed, mistake rate) -> a reactive scripted teacher
+
+
+@dataclass
 class Task:
     """One benchmark task.
 
@@ -50,6 +66,10 @@ class Task:
     replies that solve the task (optional: the oracle skips a task without one). For an atomic tool-call case, `expected_call` is the one correct
     call: the first call the model makes is compared with it (name and normalized arguments) and
     so is its executed result.
+
+    Data environments (`codeact.data.envs`) add three things: `grade`, the task's own checker,
+    used instead of matching `answer`; `setup`, Python run in the kernel before the episode (a
+    table loaded as `conn` or `df`); and `expert`, a scripted teacher that reads the observations.
     """
 
     id: str
@@ -60,6 +80,9 @@ class Task:
     reference: dict[str, list[str]] = field(default_factory=dict)
     check: Check = field(default_factory=Check)
     expected_call: Call | None = None
+    grade: Grader | None = None
+    setup: str = ""
+    expert: Expert | None = None
 
     @property
     def atomic(self) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,22 +31,32 @@ ROPE_TYPES = ("default", "linear")
 # llama.cpp's byte-level BPE pre-tokenizers (regex splits) worth trying, most common first
 PRE_TOKENIZERS = ("default", "llama-bpe", "smollm", "qwen2", "gpt-2", "starcoder", "falcon",
                   "deepseek-llm", "deepseek-coder", "olmo", "dbrx", "gpt-4o")  # fmt: skip
-PROBE = "Hello world!\n\n  It's 1234567 + 89 = x_y;\tÄÖü 你好 🙂 <|im_start|>user\nhi<|im_end|>\n"
+PROBE = (
+    "Hello world!\n\n  It's 1234567 + 89 = x_y; 2 + 2 = 4, x=10 don't 'QUOTED' 1,000.50\n"
+    "\tÄÖü 你好 🙂 <|im_start|>user\nhi<|im_end|>\n    indented()\n"
+)
 
 
 def export_gguf(
-    model: Any, tokenizer: Any, path: Path, *, weights: str = "f16", pre: str | None = None
+    model: Any,
+    tokenizer: Any,
+    path: Path,
+    *,
+    weights: str = "f16",
+    pre: str | None = None,
+    probes: Sequence[str] = (),
 ) -> Path:
     """Write `path` (atomically: a temporary file renamed into place). `pre` names llama.cpp's
-    pre-tokenizer for a byte-level BPE vocabulary (carried over from a GGUF base; else
-    'default')."""
+    pre-tokenizer for a byte-level BPE vocabulary, tried first (a GGUF base's); the one used is
+    the first that tokenizes a probe text and `probes` (say, training conversations) exactly as
+    the Hugging Face tokenizer does."""
     try:
         import gguf
     except ImportError as exc:
         raise MissingDependency("gguf", "train", "the GGUF export") from exc
     config = model.config
     check_exportable(config)
-    pre = pick_pre_tokenizer(config, tokenizer, path.parent, [pre] if pre else [])
+    pre = pick_pre_tokenizer(config, tokenizer, path.parent, [pre] if pre else [], probes)
     fd, staging = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
     os.close(fd)
     try:
@@ -108,13 +118,16 @@ def _write_hparams(writer: Any, config: Any, weights: str) -> None:
 # --- the vocabulary --------------------------------------------------------------------------
 
 
-def pick_pre_tokenizer(config: Any, tokenizer: Any, folder: Path, first: list[str]) -> str | None:
-    """The first pre-tokenizer (of `first`, then PRE_TOKENIZERS) with which llama.cpp splits a
-    probe text into exactly the ids the Hugging Face tokenizer gives; refuses when none does, as
+def pick_pre_tokenizer(
+    config: Any, tokenizer: Any, folder: Path, first: list[str], probes: Sequence[str] = ()
+) -> str | None:
+    """The first pre-tokenizer (of `first`, then PRE_TOKENIZERS) with which llama.cpp splits the
+    probe texts into exactly the ids the Hugging Face tokenizer gives; refuses when none does, as
     the GGUF would then see other tokens than training did."""
     import gguf
 
-    want = tokenizer(PROBE, add_special_tokens=False)["input_ids"]
+    texts = [PROBE, *probes]
+    want = [tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
     candidates = list(dict.fromkeys([*first, *PRE_TOKENIZERS]))
     if json.loads(tokenizer.backend_tokenizer.to_str())["model"].get("byte_fallback"):
         candidates = [""]  # SentencePiece-style vocabularies have no pre-tokenizer
@@ -128,7 +141,7 @@ def pick_pre_tokenizer(config: Any, tokenizer: Any, folder: Path, first: list[st
             writer.write_header_to_file()
             writer.write_kv_data_to_file()
             writer.close()
-            if _llama_tokens(Path(probe)) == want:
+            if _llama_tokens(Path(probe), texts) == want:
                 return pre or None
     finally:
         Path(probe).unlink(missing_ok=True)
@@ -138,14 +151,14 @@ def pick_pre_tokenizer(config: Any, tokenizer: Any, folder: Path, first: list[st
     )
 
 
-def _llama_tokens(path: Path) -> list[int]:
+def _llama_tokens(path: Path, texts: list[str]) -> list[list[int]]:
     try:
         from llama_cpp import Llama
     except ImportError as exc:
         raise MissingDependency("llama-cpp-python", "local", "checking the GGUF tokenizer") from exc
     vocab = Llama(model_path=str(path), vocab_only=True, verbose=False)
     try:
-        return list(vocab.tokenize(PROBE.encode(), add_bos=False, special=True))
+        return [list(vocab.tokenize(t.encode(), add_bos=False, special=True)) for t in texts]
     finally:
         vocab.close()
 

@@ -28,7 +28,9 @@ from typing import Any
 from codeact.errors import ConfigError, MissingDependency
 from codeact.train.base import Base, load_base
 from codeact.train.config import TrainConfig
-from codeact.train.labels import Prepared, check_prepared, prepare, read_rows
+from codeact.train.labels import Prepared, check_prepared, prepare, read_rows, render
+
+PROBES = 8  # training conversations the GGUF's tokenizer must split exactly as training did
 
 
 def train(config: TrainConfig) -> dict[str, Any]:
@@ -51,7 +53,8 @@ def train(config: TrainConfig) -> dict[str, Any]:
     save(trainer, base, config)
     if trainer.is_world_process_zero():
         if config.gguf:
-            summary["gguf"] = str(export_saved(config.out, base, config.gguf_type))
+            probes = [render(r["messages"])[0] for r in rows[:PROBES]]
+            summary["gguf"] = str(export_saved(config.out, base, config.gguf_type, probes))
         (config.out / "train.json").write_text(json.dumps(summary, indent=1))
     return summary
 
@@ -149,7 +152,7 @@ def save(trainer: Any, base: Base, config: TrainConfig) -> None:
     trainer.save_model(str(config.out / "model"))  # gathers sharded weights (FSDP, ZeRO-3)
 
 
-def export_saved(out: Path, base: Base, weights: str) -> Path:
+def export_saved(out: Path, base: Base, weights: str, probes: list[str]) -> Path:
     """OUT/model.gguf from the saved OUT/model, so the GGUF is exactly what was saved."""
     from transformers import AutoModelForCausalLM
 
@@ -157,7 +160,9 @@ def export_saved(out: Path, base: Base, weights: str) -> Path:
 
     model = AutoModelForCausalLM.from_pretrained(str(out / "model"), dtype="float32")
     pre = pre_tokenizer(base.gguf) if base.gguf else None
-    return export_gguf(model, base.tokenizer, out / "model.gguf", weights=weights, pre=pre)
+    return export_gguf(
+        model, base.tokenizer, out / "model.gguf", weights=weights, pre=pre, probes=probes
+    )
 
 
 def _summary(

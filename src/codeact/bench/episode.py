@@ -7,24 +7,39 @@ Protocols:
 
 Turns are LLM calls, counted over the whole episode (failures count every turn they used), as in
 the paper. Atomic cases are judged on the FIRST tool call the model makes: its name and
-normalized arguments against the expected call, and its executed result against the expected one.
+normalized arguments against the expected call, and its executed result against the expected one
+(codeact.bench.judges, where a task may plug in its own judge). Atomic cases get no feedback.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from codeact.agent import Agent
-from codeact.bench.recording import CallLog, recording
-from codeact.bench.scoring import call_matches, matches
-from codeact.bench.suite import Task
-from codeact.contracts import LLM, Kernel
-from codeact.types import Trajectory
+from codeact.bench.judges import Evidence, judge_of
+from codeact.bench.recording import recording
+from codeact.bench.suite import HistoryItem, Task
+from codeact.contracts import LLM, ActionFormat, Kernel, Tool
+from codeact.types import Message, Observation, Trajectory
 
 PROTOCOLS = ("pass@1", "feedback")
 FEEDBACK = "Your answer is incorrect. Please try again."
+
+
+@dataclass
+class Episode:
+    """What a per-episode LLM backend is given (contracts.py): the task, the format under test
+    (the agent's own instance), the tools the agent was given, and the episode's seed."""
+
+    task: Task
+    format: ActionFormat
+    tools: list[Tool]
+    seed: int = 0
+
+
+LLMFactory = Callable[[Episode], LLM]
 
 
 @dataclass
@@ -41,36 +56,41 @@ class Outcome:
 
 def run_episode(
     task: Task,
-    llm: LLM,
-    action_format: str,
+    llm: LLM | LLMFactory,
+    action_format: str | ActionFormat,
     kernel: Kernel | None,
     *,
     protocol: str = "feedback",
     max_turns: int = 10,
     exec_timeout: float = 30.0,
+    seed: int = 0,
 ) -> Outcome:
+    """Run one episode. `llm` is a model, or a factory that builds one for this episode."""
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; choose from {', '.join(PROTOCOLS)}")
-    tools = task.make_tools()
-    log: CallLog | None = None
-    if task.atomic:
-        tools, log = recording(tools)
+    fmt = _format(action_format)
+    tools, log = recording(task.tools(seed))
+    model = llm if isinstance(llm, LLM) else llm(Episode(task, fmt, tools, seed))
     agent = Agent(
-        llm,
-        kernel if action_format == "code" else None,
+        model,
+        kernel if fmt.runs_code else None,
         tools=tools,
-        action_format=action_format,
+        action_format=fmt,
         max_turns=max_turns,
         exec_timeout=exec_timeout,
         require_solution=True,
+        system_prompt=_system_prompt(task, fmt, tools),
     )
+    if task.history:
+        agent.preload(render_history(task.history, fmt))
+    judge = judge_of(task)
     started = time.perf_counter()
-    message, success = task.prompt, False
+    message, success = task.prompt_for(fmt), False
     while True:
         agent.max_turns = max_turns - agent.trajectory.turns
         agent.run(message)
         traj = agent.trajectory  # the whole episode: its turns all count
-        success = judge(task, traj, log)
+        success = judge(Evidence(task, traj, list(log.calls), seed))
         retry = protocol == "feedback" and traj.status == "finished" and not task.atomic
         if success or not retry or traj.turns >= max_turns:
             break
@@ -82,20 +102,29 @@ def run_episode(
     )  # fmt: skip
 
 
-def judge(task: Task, traj: Trajectory, log: CallLog | None) -> bool:
-    if task.expected_call is not None:
-        return _judge_call(task, log)
-    return traj.status == "finished" and matches(traj.answer, task.answer, task.check)
+def render_history(history: Sequence[HistoryItem], fmt: ActionFormat) -> list[Message]:
+    """A dialogue history as the model under `fmt` sees it: an action is the assistant's turn as
+    the format writes it, an observation the result that came back, a message itself."""
+    messages = []
+    for item in history:
+        if isinstance(item, Message):
+            messages.append(item)
+        elif isinstance(item, Observation):
+            messages.append(Message("user", fmt.render_observation(item)))
+        else:
+            messages.append(Message("assistant", fmt.render_action(item)))
+    return messages
 
 
-def _judge_call(task: Task, log: CallLog | None) -> bool:
-    if log is None or not log.calls or task.expected_call is None:
-        return False
-    call, result = log.calls[0]
-    if isinstance(result, Exception):
-        return False
-    return call_matches(call, task.expected_call, task.check) and _same_result(result, task)
+def _system_prompt(task: Task, fmt: ActionFormat, tools: list[Tool]) -> str | None:
+    if task.system_prompt is None:
+        return None
+    return f"{task.system_prompt.rstrip()}\n\n{fmt.system_prompt(tools)}"
 
 
-def _same_result(result: Any, task: Task) -> bool:
-    return matches(result, task.answer, task.check)
+def _format(action_format: str | ActionFormat) -> ActionFormat:
+    if isinstance(action_format, str):
+        from codeact.actions import get_format
+
+        return get_format(action_format)
+    return action_format

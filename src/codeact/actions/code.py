@@ -64,7 +64,7 @@ class CodeFormat(BaseFormat):
 
     def render_act(self, action: CodeAction | ToolCall) -> str:
         code = action.code if isinstance(action, CodeAction) else call_as_code(action)
-        return f"<execute>\n{code.strip(chr(10))}\n</execute>"
+        return "<execute>\n" + code.strip("\n") + "\n</execute>"
 
 
 @dataclass

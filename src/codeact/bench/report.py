@@ -78,13 +78,21 @@ def markdown(table: Table, title: str) -> str:
         row.append(str(max(c.n for c in cells.values())))
         lines.append("| " + " | ".join(row) + " |")
     lines += ["", "Best per model in bold (highest success, fewest turns)."]
+    note = unsolvable_note(table)
+    if note:
+        lines += ["", note]
+    return "\n".join(lines) + "\n"
+
+
+def unsolvable_note(table: Table) -> str | None:
+    """What the table leaves out: the episodes of tasks marked unsolvable."""
     apart = [
         f"{model} ({fmt}): {c.unsolvable} episodes, {c.unsolvable_solved} solved anyway"
         for model, cells in table.items() for fmt, c in cells.items() if c.unsolvable
     ]  # fmt: skip
-    if apart:
-        lines += ["", "Not counted above, tasks marked unsolvable: " + "; ".join(apart) + "."]
-    return "\n".join(lines) + "\n"
+    return (
+        "Not counted above, tasks marked unsolvable: " + "; ".join(apart) + "." if apart else None
+    )
 
 
 def _mark(text: str, is_best: bool) -> str:

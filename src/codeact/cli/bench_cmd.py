@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from codeact.bench.report import best, formats_in, summarize, write_report
+from codeact.bench.report import best, formats_in, summarize, unsolvable_note, write_report
 from codeact.bench.runner import GridConfig, check_grid, pending, read_rows, run_grid
 from codeact.cli.common import console, friendly_errors, show_error
 from codeact.cli.terminal import printable
@@ -68,6 +68,9 @@ def show_report(results: Path, out: Path | None) -> int:
         table = summarize(read_rows(results))
         paths = write_report(results, out)
     console.print(_rich_table(table))
+    note = unsolvable_note(table)
+    if note:
+        console.print(Text(printable(note), style="yellow"))
     console.print(f"[dim]wrote {', '.join(str(p) for p in paths.values())}[/]")
     return 0
 

@@ -12,7 +12,7 @@ Judging (codeact.bench.judges.first_call): the first call the model makes is com
 case's `expected_call` (the same tool, the same argument names, each value equal under the task's
 Check), and its executed result with `answer`, which is that expected call run on fresh tools.
 
-The cases are in data/atomic.toml (a dialogue and the expected call each), the APIs in apis.py.
+The cases are in data/atomic.toml (a dialogue and the expected call each), the APIs in apis/.
 """
 
 from __future__ import annotations

@@ -89,9 +89,7 @@ def test_a_task_file_becomes_a_suite(tmp_path: Path) -> None:
     ],
     ids=["unknown-key", "missing-field", "wrong-type", "bad-toml"],
 )  # fmt: skip
-def test_a_malformed_task_file_is_one_clear_error(
-    tmp_path: Path, edit: Any, problem: str
-) -> None:
+def test_a_malformed_task_file_is_one_clear_error(tmp_path: Path, edit: Any, problem: str) -> None:
     path = tmp_path / "shop.toml"
     path.write_text(edit(TASKS))
     with pytest.raises(ConfigError) as err:

@@ -4,12 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The sandbox needs bubblewrap (Debian/Ubuntu package `bubblewrap`).
-if ! command -v bwrap >/dev/null; then
+# The sandbox needs bubblewrap; the server's PostgreSQL tests need a PostgreSQL server (Debian
+# packages `bubblewrap`, `postgresql`; Debian keeps initdb and postgres in /usr/lib/postgresql/*/bin).
+if ! command -v bwrap >/dev/null || ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    (apt-get update -qq && apt-get install -y -qq bubblewrap) >/dev/null
+    (apt-get update -qq && apt-get install -y -qq bubblewrap postgresql) >/dev/null
   else
-    echo "warning: bubblewrap is missing; install it (apt-get install bubblewrap) for the sandbox" >&2
+    echo "warning: install bubblewrap (the sandbox) and postgresql (the server's PostgreSQL tests)" >&2
   fi
 fi
 

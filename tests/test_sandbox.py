@@ -135,3 +135,23 @@ def test_doctor_prints_tier_and_probes() -> None:
         assert "ran as host uid 61" in out.stdout
     else:
         assert "'uid': 1000" in out.stdout
+
+
+def test_a_kernel_outlives_the_thread_that_started_it(tmp_path: Path) -> None:
+    """bwrap --die-with-parent is a parent-death signal, sent when the starting *thread* exits."""
+    import threading
+
+    kernel = SandboxKernel(tmp_path / "w", timeout=10)
+    starter = threading.Thread(target=kernel.start)
+    starter.start()
+    starter.join()
+    try:
+        time.sleep(0.5)
+        assert str(kernel.execute("1+1")) == "2"
+        restarter = threading.Thread(target=kernel.restart)
+        restarter.start()
+        restarter.join()
+        time.sleep(0.5)
+        assert str(kernel.execute("2+2")) == "4" and kernel.restarts == 1
+    finally:
+        kernel.shutdown()

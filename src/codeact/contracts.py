@@ -9,8 +9,9 @@ checked against the constructor's signature before the run. The constructors fol
   benchmark passes it to every backend). Optional class attributes declare capabilities:
   `check_model(model)` (a cheap check, run before anything is built), `per_episode = True` (the
   benchmark builds one per episode and passes `episode=`, a `codeact.bench.episode.Episode`;
-  the scripted and oracle backends work so) and `covers(task, action_format) -> bool` (whether it
-  can play that task in that format; the benchmark skips what it cannot).
+  the scripted, oracle and expert backends work so), `covers(task, action_format) -> bool`
+  (whether it can play that task in that format; the benchmark skips what it cannot) and
+  `thread_safe = False` (one request at a time: the server serializes the calls it shares).
 - Kernel: `Backend(workdir=None, *, timeout=..., **options)`; `start()` is idempotent (a started
   kernel ignores it), and `tier` says how isolated the code is (codeact.kernels.isolation).
 - ActionFormat: `Backend(**options)`; a new instance per session, since a format may learn the

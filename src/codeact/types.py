@@ -212,8 +212,7 @@ class Trajectory(_StepTotals):
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        for step, saved in zip(self.steps, data["steps"], strict=True):
-            saved["action"] = action_to_dict(step.action) if step.action else None
+        data["steps"] = [step_to_dict(step) for step in self.steps]
         return {"format": TRAJECTORY_FORMAT, "version": TRAJECTORY_VERSION, **data}
 
     def save(self, path: str | Path) -> Path:
@@ -239,6 +238,13 @@ class Trajectory(_StepTotals):
     @classmethod
     def load(cls, path: str | Path) -> Trajectory:
         return cls.from_dict(json.loads(Path(path).read_text()))
+
+
+def step_to_dict(step: Step) -> dict[str, Any]:
+    """A step as saved (in a trajectory, in the server's event log)."""
+    data = asdict(step)
+    data["action"] = action_to_dict(step.action) if step.action else None
+    return data
 
 
 def _step_from_dict(data: dict[str, Any]) -> Step:

@@ -5,6 +5,11 @@ Protocols:
 - `feedback` (the paper's): a wrong final answer gets "Your answer is incorrect. Please try
   again." and the model continues, until it is right or the turn limit is reached.
 
+Two options give the protocol CodeActInstruct's data was collected under (MINT's): `max_solutions`
+ends the episode after that many wrong answers, and `countdown` tells the model its budget, first
+with the task and then after every observation ("You have 3 steps left and 1 chance to propose
+solution left.").
+
 Turns are LLM calls, counted over the whole episode (failures count every turn they used), as in
 the paper. Atomic cases are judged on the FIRST tool call the model makes: its name and
 normalized arguments against the expected call, and its executed result against the expected one
@@ -17,11 +22,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from codeact.actions import get_format
 from codeact.agent import Agent
-from codeact.bench.judges import Evidence, judge_of
+from codeact.bench.countdown import Budget, Countdown
+from codeact.bench.judges import Evidence, KernelFactory, fresh_kernel, judge_of
 from codeact.bench.recording import recording
 from codeact.bench.suite import HistoryItem, Task
 from codeact.contracts import LLM, ActionFormat, Kernel, Tool
+from codeact.errors import KernelError
 from codeact.types import Message, Observation, Trajectory
 
 PROTOCOLS = ("pass@1", "feedback")
@@ -51,6 +59,7 @@ class Outcome:
     seconds: float
     status: str
     answer: str | None
+    errors_recovered: int
     trajectory: Trajectory
 
 
@@ -64,18 +73,28 @@ def run_episode(
     max_turns: int = 10,
     exec_timeout: float = 30.0,
     seed: int = 0,
+    max_solutions: int | None = None,
+    countdown: bool = False,
+    new_kernel: KernelFactory = fresh_kernel,
 ) -> Outcome:
-    """Run one episode. `llm` is a model, or a factory that builds one for this episode."""
+    """Run one episode. `llm` is a model, or a factory that builds one for this episode;
+    `new_kernel` gives the judge a fresh kernel for checks that run code."""
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; choose from {', '.join(PROTOCOLS)}")
     fmt = _format(action_format)
-    tools, log = recording(task.tools(seed))
-    model = llm if isinstance(llm, LLM) else llm(Episode(task, fmt, tools, seed))
+    kernel = kernel if fmt.runs_code else None
+    if task.setup:
+        _prepare(task, kernel, exec_timeout)
+    task_tools = task.tools(seed)
+    tools, log = recording(task_tools)
+    budget = Budget(max_turns, max_solutions) if countdown else None
+    played = Countdown(fmt, budget) if budget else fmt  # the agent's own format instance
+    model = llm if isinstance(llm, LLM) else llm(Episode(task, played, tools, seed))
     agent = Agent(
         model,
-        kernel if fmt.runs_code else None,
+        kernel,
         tools=tools,
-        action_format=fmt,
+        action_format=played,
         max_turns=max_turns,
         exec_timeout=exec_timeout,
         require_solution=True,
@@ -85,20 +104,27 @@ def run_episode(
         agent.preload(render_history(task.history, fmt))
     judge = judge_of(task)
     started = time.perf_counter()
-    message, success = task.prompt_for(fmt), False
+    message = task.prompt_for(fmt)
+    message = f"{message}\n\n{budget.intro()}" if budget else message
+    solutions, success = 0, False
     while True:
         agent.max_turns = max_turns - agent.trajectory.turns
         agent.run(message)
         traj = agent.trajectory  # the whole episode: its turns all count
-        success = judge(Evidence(task, traj, list(log.calls), seed))
+        solutions += traj.status == "finished"
+        success = judge(Evidence(task, traj, list(log.calls), seed, task_tools, new_kernel))
         retry = protocol == "feedback" and traj.status == "finished" and not task.atomic
-        if success or not retry or traj.turns >= max_turns:
+        out_of_answers = max_solutions is not None and solutions >= max_solutions
+        if success or not retry or out_of_answers or traj.turns >= max_turns:
             break
         message = FEEDBACK
+        if budget:
+            budget.used, budget.solutions = traj.turns, solutions
+            message += "\n" + budget.line()
     usage = traj.usage
     return Outcome(
         success, traj.turns, usage.prompt_tokens, usage.completion_tokens,
-        time.perf_counter() - started, traj.status, traj.answer, traj,
+        time.perf_counter() - started, traj.status, traj.answer, errors_recovered(traj), traj,
     )  # fmt: skip
 
 
@@ -116,6 +142,30 @@ def render_history(history: Sequence[HistoryItem], fmt: ActionFormat) -> list[Me
     return messages
 
 
+def errors_recovered(traj: Trajectory) -> int:
+    """Failed actions (a malformed reply, code that raised, a timeout) that a later successful
+    execution followed: the self-debugging the paper's data keeps."""
+    failed = recovered = 0
+    for step in traj.steps:
+        obs = step.observation
+        if step.format_error is not None or (obs is not None and not obs.ok):
+            failed += 1
+        elif obs is not None:
+            recovered, failed = recovered + failed, 0
+    return recovered
+
+
+def _prepare(task: Task, kernel: Kernel | None, timeout: float) -> None:
+    """Run the task's setup code (its data, imports) in the kernel before the model starts."""
+    if kernel is None:
+        raise KernelError(f"{task.id}: its setup needs a kernel (use a format that runs code)")
+    kernel.start()
+    obs = kernel.execute(task.setup, timeout=timeout)
+    if not obs.ok:
+        detail = obs.error.value if obs.error else "; ".join(obs.notices)
+        raise KernelError(f"{task.id}: the task's setup failed in the kernel: {detail}")
+
+
 def _system_prompt(task: Task, fmt: ActionFormat, tools: list[Tool]) -> str | None:
     if task.system_prompt is None:
         return None
@@ -123,8 +173,4 @@ def _system_prompt(task: Task, fmt: ActionFormat, tools: list[Tool]) -> str | No
 
 
 def _format(action_format: str | ActionFormat) -> ActionFormat:
-    if isinstance(action_format, str):
-        from codeact.actions import get_format
-
-        return get_format(action_format)
-    return action_format
+    return get_format(action_format) if isinstance(action_format, str) else action_format

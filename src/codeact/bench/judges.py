@@ -4,7 +4,9 @@ A judge is any function `judge(evidence) -> bool`. A task picks one with `Task(j
 without one, a task with an `expected_call` is judged by `first_call` and any other by
 `final_answer`. The evidence holds the whole trajectory and every tool call the episode made, in
 order, with its result, whatever the format (the code format's calls are recorded on the host as
-they cross the bridge). So a suite can judge by stored results, per-API rules, or anything else:
+they cross the bridge), the episode's tools as the task built them (so a judge can read their
+state), and `kernel()`, a fresh started kernel for checks that run code. So a suite can judge by
+stored results, per-API rules, the tools' final state, or anything else:
 
     def judge(evidence):
         call, result = evidence.calls[0]
@@ -13,13 +15,26 @@ they cross the bridge). So a suite can judge by stored results, per-API rules, o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 from codeact.bench.scoring import call_matches, matches
 from codeact.bench.suite import Task
+from codeact.contracts import Kernel, Tool
 from codeact.types import ToolCall, Trajectory
+
+KernelFactory = Callable[[], AbstractContextManager[Kernel]]
+
+
+def fresh_kernel() -> AbstractContextManager[Kernel]:
+    """A started sandboxed kernel; leaving it (a Kernel is a context manager) shuts it down."""
+    from codeact.kernels import get_kernel
+
+    kernel = get_kernel("sandbox", timeout=30)
+    kernel.start()
+    return kernel
 
 
 @dataclass
@@ -28,6 +43,10 @@ class Evidence:
     trajectory: Trajectory
     calls: list[tuple[ToolCall, Any]]  # (call, its result or the exception it raised), in order
     seed: int = 0
+    tools: Sequence[Tool] = ()  # the episode's tools as the task built them, with their state
+    # a fresh started kernel for checks that run code, as a context manager (whoever provides it
+    # decides what leaving does: a fresh kernel is shut down)
+    kernel: KernelFactory = fresh_kernel
 
     @property
     def answer(self) -> str | None:

@@ -9,11 +9,13 @@ Engines: `process` (a local process pool, the default), `serial` (in this proces
 
 Models and formats are whatever the registries find (built-ins, entry points, import paths); the
 runner asks them what they need rather than knowing their names. A format that runs code gets a
-fresh kernel per episode. A backend that declares `per_episode` (the scripted LLM, and the
-`oracle`, which replays each task's reference written in the format under test) is built for each
-episode; one that declares `covers(task, format)` is only given the tasks it covers (the others
-are skipped, with a notice). Options (`llm_options`, e.g. `max_tokens`) go to every backend's
-constructor and are checked against it before any episode runs.
+fresh kernel per episode. A backend that declares `per_episode` is built for each episode: the
+scripted LLM; the `oracle`, which replays each task's reference written in the format under test;
+the `expert`, which plays a task's own reactive teacher (data environments; its option `mistakes`
+is how often it errs first and then recovers). One that declares `covers(task, format)` is only
+given the tasks it covers (the others are skipped, with a notice). Options (`llm_options`, e.g.
+`max_tokens`) go to every backend's constructor and are checked against it before any episode
+runs.
 
 Each job carries its task when the task pickles, so workers do not rebuild the suite; any error in
 an episode, a suite's `make_tools` included, becomes an error row (retried on the next run), never
@@ -44,8 +46,7 @@ from codeact.bench.suite import Suite, Task
 from codeact.contracts import LLM, ActionFormat, Kernel
 from codeact.errors import ConfigError, MissingDependency
 from codeact.kernels.pool import KernelPool
-from codeact.llms import LLMS, check_spec, get_llm, parse_spec
-from codeact.registry import resolve
+from codeact.llms import check_spec, get_llm, llm_class
 
 ENGINES = ("process", "serial", "ray")
 KEY_FIELDS = ("suite", "task", "model", "format", "seed", "protocol")
@@ -64,6 +65,8 @@ class Job:
     out: str
     llm_options: dict[str, Any] = field(default_factory=dict)
     kernel_options: dict[str, Any] = field(default_factory=dict)
+    max_solutions: int | None = None  # wrong answers before the episode ends (see episode.py)
+    countdown: bool = False  # tell the model the turns and solutions it has left
     task_object: Task | None = field(default=None, compare=False, repr=False)  # None: load by id
 
     @property
@@ -88,6 +91,8 @@ class GridConfig:
     llm_options: dict[str, Any] = field(default_factory=dict)  # to every model's constructor
     tasks: list[str] = field(default_factory=list)  # task ids or globs; empty: every task
     kernel_options: dict[str, Any] = field(default_factory=dict)  # to every kernel's constructor
+    max_solutions: int | None = None  # wrong answers before the episode ends (see episode.py)
+    countdown: bool = False  # tell the model the turns and solutions it has left
 
 
 def plan(config: GridConfig, suite: Suite) -> list[Job]:
@@ -97,7 +102,7 @@ def plan(config: GridConfig, suite: Suite) -> list[Job]:
     return [
         Job(config.suite, t.id, model, name, seed, config.protocol, config.max_turns,
             config.kernel, str(config.out), config.llm_options, config.kernel_options,
-            shipped[t.id])
+            config.max_solutions, config.countdown, shipped[t.id])
         for model in config.models for name, fmt in formats.items() for seed in config.seeds
         for t in tasks if _covers(model, t, fmt)
     ]  # fmt: skip
@@ -132,9 +137,7 @@ def _covers(model: str, task: Task, fmt: ActionFormat) -> bool:
     return not callable(covers) or bool(covers(task, fmt))
 
 
-@functools.cache
-def _llm_class(model: str) -> Any:
-    return resolve("llms", parse_spec(model)[0], LLMS)
+_llm_class = functools.cache(llm_class)  # asked per task and format while planning
 
 
 def _coverage_gaps(
@@ -304,6 +307,8 @@ def run_job(job: Job) -> dict[str, Any]:
             outcome = run_episode(
                 task, _llm(job), fmt, kernel,
                 protocol=job.protocol, max_turns=job.max_turns, seed=job.seed,
+                max_solutions=job.max_solutions, countdown=job.countdown,
+                new_kernel=lambda: _kernel(job.kernel, job.kernel_options),
             )  # fmt: skip
         finally:
             if kernel is not None:
@@ -311,7 +316,10 @@ def run_job(job: Job) -> dict[str, Any]:
     except Exception as exc:  # a suite's tools, a backend, a kernel: the row says what failed
         return {**row, "success": False, "error": f"{type(exc).__name__}: {exc}"}
     path = _trajectory_path(job)
-    outcome.trajectory.meta["task"] = job.task
+    outcome.trajectory.meta.update(
+        task=job.task, suite=job.suite, domain=task.domain, model=job.model, seed=job.seed,
+        success=outcome.success, errors_recovered=outcome.errors_recovered,
+    )  # fmt: skip
     outcome.trajectory.save(path)
     result = asdict(outcome)
     del result["trajectory"]

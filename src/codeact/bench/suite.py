@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from codeact.contracts import ActionFormat, Tool
+from codeact.contracts import LLM, ActionFormat, Tool
 from codeact.types import Action, CodeAction, Finish, Message, Observation, ToolCall
 
 if TYPE_CHECKING:
@@ -80,6 +80,10 @@ class Reference:
         return None if actions is None else [fmt.render_action(a) for a in actions]
 
 
+# (seed, mistake rate) -> a reactive scripted teacher for the task (the `expert` backend plays it)
+Expert = Callable[[int, float], LLM]
+
+
 @dataclass
 class Task:
     """One benchmark task.
@@ -92,6 +96,9 @@ class Task:
     that came back. `system_prompt` opens the system message (the format's own instructions and
     the tools follow it); `prompts` gives a prompt per format name, `prompt` serving the others.
     `unsolvable` says why a task is known to be unsolvable: it still runs, and is reported apart.
+    `setup` is Python run in the kernel before the episode (a table loaded as `conn`, say), and
+    `expert` a reactive teacher that reads the observations (data environments: codeact.data.envs;
+    `--llm expert` plays it).
     """
 
     id: str
@@ -107,6 +114,8 @@ class Task:
     prompts: Mapping[str, str] = field(default_factory=dict)
     judge: Judge | None = None
     unsolvable: str | None = None
+    setup: str = ""
+    expert: Expert | None = None
 
     @property
     def atomic(self) -> bool:

@@ -1,5 +1,6 @@
-"""Entry point: `codeact run`, `codeact chat`, `doctor`, `bench`. Command modules are imported on
-use. Errors are one line on stderr; the exit codes are listed in run_cmd.py and the README."""
+"""Entry point: `codeact run`, `codeact chat`, `doctor`, `bench`, `serve`, `export`. Command modules
+are imported on use. Errors are one line on stderr; the exit codes are listed in run_cmd.py and the
+README."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from codeact.cli.options import kernel_options, llm_options
+from codeact.cli.options import KernelOptionsOpt, LlmOptionsOpt, kernel_options, llm_options
 
 app = typer.Typer(
     name="codeact",
@@ -62,14 +63,6 @@ FormatOpt = Annotated[
         help="how the model writes actions: code (default), json, text, an entry point's name "
         "or an import path",
     ),
-]
-LlmOptionsOpt = Annotated[
-    list[str] | None,
-    typer.Option("--llm-opt", help="KEY=VALUE for the LLM backend's constructor (repeatable)"),
-]
-KernelOptionsOpt = Annotated[
-    list[str] | None,
-    typer.Option("--kernel-opt", help="KEY=VALUE for the kernel's constructor (repeatable)"),
 ]
 UnsandboxedOpt = Annotated[
     bool,
@@ -298,6 +291,14 @@ def bench_report(
     from codeact.cli.bench_cmd import show_report
 
     raise typer.Exit(show_report(results, out))
+
+
+from codeact.cli import export_cmd, serve_cmd  # noqa: E402 (both import typer only)
+from codeact.cli.data_cmd import app as data_app  # noqa: E402 (its commands import on use)
+
+app.add_typer(serve_cmd.app, name="serve")
+app.command("export")(export_cmd.export)
+app.add_typer(data_app, name="data")
 
 
 def main() -> None:

@@ -6,9 +6,18 @@ option a backend cannot take is one clear error before any work."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import typer
+
+LlmOptionsOpt = Annotated[
+    list[str] | None,
+    typer.Option("--llm-opt", help="KEY=VALUE for the LLM backend's constructor (repeatable)"),
+]
+KernelOptionsOpt = Annotated[
+    list[str] | None,
+    typer.Option("--kernel-opt", help="KEY=VALUE for the kernel's constructor (repeatable)"),
+]
 
 
 def parse_options(pairs: list[str] | None, flag: str) -> dict[str, Any]:

@@ -9,6 +9,7 @@ notice. Subclasses change how the kernel process is launched (see `launch_spec`)
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import signal
@@ -16,6 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ import zmq
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import KernelManager
+from jupyter_core.utils import run_sync
 
 from codeact.contracts import Tool
 from codeact.errors import KernelError
@@ -33,6 +36,8 @@ from codeact.kernels.loop import KernelLoop, dropping_malformed
 from codeact.kernels.output import OutputCollector
 from codeact.kernels.pyenv import PythonEnv, find_python_env
 from codeact.kernels.wire import bounded_context, bounded_unpack
+
+log = logging.getLogger(__name__)
 
 KERNEL_ARGV = [
     sys.executable,
@@ -70,6 +75,16 @@ class RuntimePaths:
     ipc_prefix: Path  # sockets are "<prefix>-<port>"
 
 
+# Kernels are launched from long-lived threads of their own: the sandbox's --die-with-parent is a
+# parent-death signal, which Linux sends when the *thread* that started the process exits, so a
+# kernel started from a short-lived thread (a server's request, a pool's worker) would die with it.
+_launcher = ThreadPoolExecutor(max_workers=4, thread_name_prefix="codeact-launch")
+
+
+def _in_launcher(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return _launcher.submit(fn, *args, **kwargs).result()
+
+
 class _Manager(KernelManager):  # type: ignore[misc]
     """A KernelManager whose command can be wrapped (e.g. by bubblewrap)."""
 
@@ -78,6 +93,16 @@ class _Manager(KernelManager):  # type: ignore[misc]
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         cmd: list[str] = super().format_kernel_cmd(extra_arguments)
         return self.wrap(cmd) if self.wrap else cmd
+
+    async def _async_interrupt_kernel(self) -> None:
+        # best effort: the kernel's code can break its own control channel, and a restart
+        # (which interrupts first) must go on regardless
+        try:
+            await super()._async_interrupt_kernel()
+        except zmq.Again:
+            log.warning("the interrupt could not be sent: the kernel's control channel is stuck")
+
+    interrupt_kernel = run_sync(_async_interrupt_kernel)
 
 
 class JupyterKernel(KernelLoop):
@@ -161,8 +186,12 @@ class JupyterKernel(KernelLoop):
         # the kernel's own stdout/stderr (banners, crashes): a bounded tail, not the user's terminal
         self._log = KernelLog()
         try:
-            km.start_kernel(
-                cwd=str(self.workdir), env=spec.env, stdout=self._log.fd, stderr=self._log.fd
+            _in_launcher(
+                km.start_kernel,
+                cwd=str(self.workdir),
+                env=spec.env,
+                stdout=self._log.fd,
+                stderr=self._log.fd,
             )
         except Exception as exc:
             raise KernelError(f"could not start the kernel: {exc}{self._log_tail()}") from exc
@@ -176,7 +205,9 @@ class JupyterKernel(KernelLoop):
     def _connect(self) -> None:
         assert self._km is not None
         kc = self._km.client(context=self._km.context)
-        kc.start_channels()
+        # no heartbeat channel: liveness is the process itself, and a REQ socket whose peer the
+        # kernel's code broke would block the host when the channels stop
+        kc.start_channels(hb=False)
         try:
             kc.wait_for_ready(timeout=self.startup_timeout)
         except RuntimeError as exc:
@@ -197,7 +228,7 @@ class JupyterKernel(KernelLoop):
         if self._kc is not None:
             self._kc.stop_channels()
         try:
-            self._km.restart_kernel(now=True)
+            _in_launcher(self._km.restart_kernel, now=True)
         except Exception as exc:
             raise KernelError(f"could not restart the kernel: {exc}") from exc
         self.restarts += 1
@@ -287,8 +318,12 @@ class JupyterKernel(KernelLoop):
                     return False
                 continue
             if stdin.socket in ready:
-                with dropping_malformed(out):
-                    self._answer_input(stdin.get_msg(timeout=0), out)
+                try:
+                    request = stdin.get_msg(timeout=0)
+                except Exception as exc:  # too big, too dense, forged: unread, but answered
+                    self.refuse_input(out, f"the host would not read it ({exc})")
+                else:
+                    self._answer_input(request, out)
             while shell.msg_ready() and replied is None:
                 with dropping_malformed(out):
                     reply = shell.get_msg(timeout=0)

@@ -100,12 +100,23 @@ class KernelLoop(ABC):
             self._install_tools()
 
     def _answer_input(self, msg: dict[str, Any], out: OutputCollector) -> None:
-        prompt = msg["content"].get("prompt", "")
-        if bridge.is_tool_request(prompt):
+        """Answer an input request: a tool call through the bridge, anything else end-of-file.
+        Every request gets a reply, however it is malformed: the kernel must not be left waiting."""
+        content = msg.get("content") if isinstance(msg, dict) else None
+        prompt = content.get("prompt", "") if isinstance(content, dict) else None
+        if not isinstance(prompt, str):
+            self.refuse_input(out, "its prompt is not text")
+        elif bridge.is_tool_request(prompt):
             self._send_input(bridge.answer(prompt, self.tools), msg)
         else:
             out.notice("input() is not available: no user is attached to this kernel")
             self._send_input(bridge.EOF_REPLY, msg)
+
+    def refuse_input(self, out: OutputCollector, why: str) -> None:
+        """Answer an input request the host would not read with end-of-file (the kernel accepts
+        any reply on its stdin channel, so no request goes unanswered)."""
+        out.notice(f"an input request from the kernel was answered with end-of-file: {why}")
+        self._send_input(bridge.EOF_REPLY, {})
 
     # --- execution ------------------------------------------------------------------------------
 
@@ -133,7 +144,15 @@ class KernelLoop(ABC):
             file_owner=self.file_owner,
             on_output=on_output,
         )
-        msg_id = self._send_execute(code, store_history)
+        try:
+            msg_id = self._send_execute(code, store_history)
+        except Exception as exc:  # a channel the kernel's own code broke: start afresh
+            self.restart()
+            out.notice(
+                f"The kernel's channel was broken ({type(exc).__name__}), so it was restarted "
+                f"and the code was not run. {self._rebuild()}"
+            )
+            return out.observation(time.monotonic() - started)
         if not self._await_idle(msg_id, out, started + timeout):
             self._recover(out, timeout, msg_id)
         return out.observation(time.monotonic() - started)

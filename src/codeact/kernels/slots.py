@@ -18,6 +18,7 @@ next `acquire()` that finds a slot left behind by a process that was killed.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import grp
@@ -63,9 +64,11 @@ class Slot:
         self.uid = uid
         self.dir = root / str(index)
         self._lock_fd: int | None = lock_fd
-        self.state = SlotState(uid=uid, pids=[os.getpid()])
+        self._owner = os.getpid()
+        self.state = SlotState(uid=uid, pids=[self._owner])
         self.dir.mkdir(mode=0o700, exist_ok=True)
         self.save()
+        _live.add(self)
 
     # --- recording ------------------------------------------------------------------------------
 
@@ -98,14 +101,27 @@ class Slot:
 
     def release(self) -> None:
         """Undo what the session set up, empty the slot, and give up its lock."""
-        if self._lock_fd is None:
-            return
+        if self._lock_fd is None or os.getpid() != self._owner:
+            return  # released already, or a forked copy: the slot is its parent's
         try:
             undo(self.state)
             _empty(self.dir)
         finally:
             os.close(self._lock_fd)
             self._lock_fd = None
+            _live.discard(self)
+
+
+_live: set[Slot] = set()
+
+
+@atexit.register
+def _release_all() -> None:
+    """A process that exits without shutting its kernels down still gives their slots back (a
+    killed one cannot: the next start reclaims them)."""
+    for slot in list(_live):
+        with contextlib.suppress(Exception):
+            slot.release()
 
 
 def acquire() -> Slot:

@@ -5,7 +5,8 @@ not, over any channel, and even speak raw ZeroMQ on the sockets. The host theref
 - the size of every frame, in ZeroMQ itself (MAXMSGSIZE on every host socket): a peer that
   announces more is disconnected before anything is allocated;
 - what a frame may cost once parsed: JSON that would unfold into millions of small objects, or
-  nest past the parser's depth, is refused as malformed (the collector skips it with a notice).
+  nest past the parser's depth, is refused as malformed (the collector skips it with a notice);
+- how long the host waits to send: a channel the kernel's code has jammed raises, not blocks.
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from typing import Any
 import zmq
 
 MiB = 1024 * 1024
-MAX_MESSAGE_BYTES = 32 * MiB  # a big plot or a long print fits; a gigabyte announcement does not
-DENSE_FROM = 1 * MiB  # frames above this size are checked for density before parsing
+MAX_MESSAGE_BYTES = 64 * MiB  # a big plot or a long print fits; a gigabyte announcement does not
+# frames above this size are checked for density before parsing; honest ones stay below it (the
+# kernel's prelude sends stream text in pieces of 1 Mi characters)
+DENSE_FROM = 8 * MiB
 MAX_DENSITY = 1 / 16  # at most one separator per 16 bytes: text, not millions of tiny items
+SEND_TIMEOUT_MS = 2000  # no host send waits longer on a channel the kernel's code has jammed
 
 
 class MalformedMessage(ValueError):
@@ -30,6 +34,7 @@ def bounded_context() -> zmq.Context[zmq.Socket[bytes]]:
     context: zmq.Context[zmq.Socket[bytes]] = zmq.Context()
     context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
     context.setsockopt(zmq.LINGER, 0)
+    context.setsockopt(zmq.SNDTIMEO, SEND_TIMEOUT_MS)
     return context
 
 

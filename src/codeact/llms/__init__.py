@@ -28,6 +28,7 @@ LLMS = {
     "local": "codeact.llms.local:LlamaCppLLM",
     "scripted": "codeact.llms.scripted:ScriptedLLM",
     "oracle": "codeact.bench.oracle:OracleLLM",
+    "expert": "codeact.bench.expert:ExpertLLM",
 }
 
 
@@ -63,16 +64,21 @@ def get_llm(spec: str = "local", /, **options: Any) -> LLM:
     return llm
 
 
+def llm_class(spec: str, /) -> Any:
+    """The backend a spec names, found but not built (to read what it declares)."""
+    return resolve("llms", parse_spec(spec)[0], LLMS)
+
+
 def check_spec(spec: str, /, **options: Any) -> None:
     """Raise ConfigError for a spec (and options) that cannot work, without building the model."""
     provider, model = parse_spec(spec)
     if not provider:
         raise ConfigError(f"{spec!r} names no provider; write provider:model, e.g. openai:gpt-4o")
-    cls = resolve("llms", provider, LLMS)
+    cls = llm_class(spec)
     check_options(cls, options, f"llm {provider!r}")
     check_model = getattr(cls, "check_model", None)  # a backend's own cheap check, if it has one
     if callable(check_model):
         check_model(model)
 
 
-__all__ = ["LLMS", "check_spec", "get_llm", "parse_spec"]
+__all__ = ["LLMS", "check_spec", "get_llm", "llm_class", "parse_spec"]

@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from codeact.contracts import TokenCallback
 from codeact.errors import ConfigError, MissingDependency
@@ -50,6 +50,8 @@ def check_gguf(path: Path) -> None:
 
 
 class LlamaCppLLM:
+    thread_safe: ClassVar[bool] = False  # one completion at a time per loaded model
+
     def __init__(
         self,
         model_path: str | None = None,

@@ -12,6 +12,7 @@ file: a list of replies, or an object
 
 where `tasks` gives each benchmark task its own replies (`task=` picks them; `replies` serve the
 tasks not listed) and `delay` is the pause in seconds before each streamed word, as a slow model.
+`scripted:module:function` uses a responder function instead, e.g. `runs_task_code` below.
 The benchmark builds one per episode (`per_episode`), since replies are consumed, and passes
 `episode=`, whose task picks the replies. Replies are replayed whole: `max_tokens` is accepted
 (the backend contract) and has no effect.
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from codeact.contracts import TokenCallback
 from codeact.errors import ConfigError, LLMError
+from codeact.registry import load_object
 from codeact.types import Completion, Message, Usage
 
 if TYPE_CHECKING:
@@ -54,7 +56,9 @@ class ScriptedLLM:
     ) -> None:
         if episode is not None:
             task = episode.task.id
-        if isinstance(replies, str):
+        if isinstance(replies, str) and _is_import_path(replies):
+            replies = _load_responder(replies)
+        elif isinstance(replies, str):
             replies, delay = _load_replies(replies, task, delay)
         self.name = name
         self.delay = delay
@@ -117,3 +121,38 @@ def _load_replies(path: str, task: str | None, delay: float) -> tuple[list[str],
     if not isinstance(pause, int | float) or pause < 0:
         raise ConfigError(f"scripted replies file {path!r}: delay must be a number >= 0")
     return replies, float(pause)
+
+
+def _is_import_path(spec: str) -> bool:
+    return not spec.endswith(".json") and ":" in spec and not Path(spec).exists()
+
+
+def _load_responder(spec: str) -> Responder:
+    responder = load_object(spec)
+    if not callable(responder):
+        raise ConfigError(f"scripted responder {spec!r} is not a function")
+    return responder  # type: ignore[no-any-return]
+
+
+_TASK_CODE = re.compile(r"```python\n(.*?)```", re.DOTALL)
+
+
+def runs_task_code(messages: Sequence[Message]) -> str:
+    """A reactive responder: runs the ```python blocks of the latest task, one per turn, then
+    answers with the last observation; a task with no code gets a plain reply. Stateless, so one
+    instance serves any number of conversations (servers, benchmarks)."""
+    last_task = max(
+        (
+            i
+            for i, m in enumerate(messages)
+            if m.role == "user" and not m.content.startswith("Observation:")
+        ),
+        default=0,
+    )
+    blocks = _TASK_CODE.findall(messages[last_task].content)
+    done = sum(m.role == "assistant" for m in messages[last_task:])
+    if done < len(blocks):
+        return f"Step {done + 1}.\n<execute>\n{blocks[done]}</execute>"
+    if blocks:
+        return f"<solution>{messages[-1].content.removeprefix('Observation:').strip()}</solution>"
+    return f"You said: {messages[last_task].content.strip()}"

@@ -98,6 +98,12 @@ def test_a_callers_workspace_is_nosuid_nodev_while_the_session_runs(box: Sandbox
     assert {"nosuid", "nodev"} <= options
 
 
+@pytest.mark.skipif(not ROOT, reason="mounts on the host need root")
+def test_the_slots_socket_folder_is_a_small_noexec_tmpfs(box: SandboxKernel) -> None:
+    options = _mount_options(box.socket_dir)
+    assert options is not None and {"nosuid", "nodev", "noexec"} <= options
+
+
 @pytest.mark.skipif(not ROOT, reason="lending a folder to another uid needs root")
 def test_a_callers_workspace_is_handed_back_without_set_id_bits(
     redteam: Harness, tmp_path: Path

@@ -37,7 +37,7 @@ from codeact.kernels import hostfs, slots
 from codeact.kernels.cgroups import SessionCgroups
 from codeact.kernels.isolation import TIERS, IsolationReport, bwrap_path, probe
 from codeact.kernels.jupyter import JupyterKernel, LaunchSpec, RuntimePaths
-from codeact.kernels.mounts import mount_workspace, nosuid_bind
+from codeact.kernels.mounts import mount_tmpfs, mount_workspace, nosuid_bind
 from codeact.kernels.seccomp import seccomp_program, supported
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ MASKED_PROC_FILES = (
 )  # fmt: skip
 MASKED_PROC_DIRS = ("acpi", "asound", "scsi", "driver", "bus", "irq")
 MiB = 1024 * 1024
+SOCKET_DIR_OPTIONS = "size=1m,nr_inodes=64,mode=0755,nosuid,nodev,noexec"
 
 _stale_reclaimed = threading.Event()
 
@@ -130,7 +131,6 @@ class SandboxKernel(JupyterKernel):
     def runtime_paths(self) -> RuntimePaths:
         assert self.slot is not None
         self.runtime_dir = self.slot.dir
-        (self.slot.dir / "sock").mkdir(mode=0o755, exist_ok=True)
         return RuntimePaths(self.slot.dir / "kernel.json", self.socket_dir / "kernel")
 
     @property
@@ -147,6 +147,7 @@ class SandboxKernel(JupyterKernel):
                 slots.reclaim_stale()
             self.slot = slots.acquire()
             try:
+                self._prepare_sockets(self.slot)
                 self._prepare_workspace(self.slot)
             except BaseException:
                 self._release_files()
@@ -169,7 +170,14 @@ class SandboxKernel(JupyterKernel):
         self._cgroup_procs = None
         self._cgroups.dirs.clear()
 
-    # --- the workspace --------------------------------------------------------------------------
+    # --- the slot's socket folder and the workspace ---------------------------------------------
+
+    def _prepare_sockets(self, slot: slots.Slot) -> None:
+        """The one folder of the slot the sandbox sees writable (and only while its kernel starts):
+        as root a tiny nosuid, nodev, noexec tmpfs of its own."""
+        self.socket_dir.mkdir(mode=0o755, exist_ok=True)
+        if os.geteuid() == 0 and mount_tmpfs(self.socket_dir, SOCKET_DIR_OPTIONS):
+            slot.record_mount(self.socket_dir)
 
     def _prepare_workspace(self, slot: slots.Slot) -> None:
         """Make the workspace the sandbox's, recording each step so that release undoes it."""

@@ -74,7 +74,7 @@ class Limits:
     tmp_size_mb: int = 512
     open_files: int = 1024
     # total size of the workspace: a size-capped tmpfs, for workspaces the kernel creates itself
-    # when running as root (see quota.py)
+    # when running as root (see mounts.py)
     workspace_mb: int | None = 1024
     message_queue_bytes: int = 256 * 1024  # RLIMIT_MSGQUEUE (the default hard limit is 800 KiB)
     pending_signals: int = 1024  # RLIMIT_SIGPENDING

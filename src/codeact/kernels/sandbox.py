@@ -58,6 +58,9 @@ MASKED_PROC_FILES = (
 )  # fmt: skip
 MASKED_PROC_DIRS = ("acpi", "asound", "scsi", "driver", "bus", "irq")
 MiB = 1024 * 1024
+# folders a caller's workspace may not be: they would be lent to the sandbox's uid
+SYSTEM_FOLDERS = {"/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc",
+                  "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var"}  # fmt: skip
 SOCKET_DIR_OPTIONS = "size=1m,nr_inodes=64,mode=0755,nosuid,nodev,noexec"
 
 _stale_reclaimed = threading.Event()
@@ -189,6 +192,8 @@ class SandboxKernel(JupyterKernel):
             elif uid is not None:
                 hostfs.lend(self.workdir, uid, uid)
             return
+        if str(self.workdir) in SYSTEM_FOLDERS:
+            raise ConfigError(f"the workspace cannot be {self.workdir}: give a project folder")
         info = os.stat(self.workdir)
         slot.record_lent(self.workdir, (info.st_uid, info.st_gid))
         if uid is not None:

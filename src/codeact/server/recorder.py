@@ -14,8 +14,9 @@ from codeact.server.events import EventBus
 from codeact.server.store import EventRecord, Store
 from codeact.types import Action, CodeAction, Message, Step, step_to_dict
 
-
-MAX_LIVE_OUTPUT = 100_000  # characters of one cell's output streamed live; the step keeps its own cap
+MAX_LIVE_OUTPUT = (
+    100_000  # characters of one cell's output streamed live; the step keeps its own cap
+)
 
 
 class Recorder:
@@ -72,7 +73,9 @@ class Recorder:
         if self.streamed >= MAX_LIVE_OUTPUT:
             return
         if self.streamed + len(text) >= MAX_LIVE_OUTPUT:
-            text = text[: MAX_LIVE_OUTPUT - self.streamed] + "\n[… more output; the step keeps it]\n"
+            text = (
+                text[: MAX_LIVE_OUTPUT - self.streamed] + "\n[… more output; the step keeps it]\n"
+            )
         self.streamed += len(text)
         self.bus.publish(
             self.conversation_id, {"id": None, "type": "output", "data": {"text": text}}

@@ -66,7 +66,7 @@ def test_a_killed_host_leaves_nothing_after_the_next_start(
     # what a crash leaves: records, cgroups, mounts, a workspace still lent to the sandbox's uid
     assert all((Path(s) / slots.STATE_FILE).exists() for s in left["slots"])
     assert all(Path(c).exists() for c in left["cgroups"]) and left["cgroups"]
-    assert all(_mounted(m) for m in left["mounts"]) and len(left["mounts"]) == 2
+    assert all(_mounted(m) for m in left["mounts"]) and len(left["mounts"]) == 4  # 2 per slot
     assert (lent / "made" / "f").stat().st_uid == left["uids"][0] != 0
 
     assert slots.reclaim_stale() >= 2

@@ -126,10 +126,12 @@ def _strip_privilege(dir_fd: int, name: str, info: os.stat_result) -> None:
 
 
 def lend(root: Path, uid: int, gid: int) -> None:
-    """Give the tree to the sandbox's uid, so that its code can work there. Files with several
-    hard links are left alone: their other names may lie outside the tree."""
+    """Give the tree to the sandbox's uid, so that its code can work there. Only what the tree's
+    owner owns is lent (hand_back gives it back to them; other users' files keep their owner),
+    and files with several hard links are left alone: their other names may lie outside it."""
+    owner = os.lstat(root).st_uid
     for dir_fd, name, info in _entries(root):
-        if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+        if info.st_uid != owner or (stat.S_ISREG(info.st_mode) and info.st_nlink > 1):
             continue
         with contextlib.suppress(OSError):
             os.chown(name, uid, gid, dir_fd=dir_fd, follow_symlinks=False)

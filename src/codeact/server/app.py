@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException
 
 from codeact import __version__
 from codeact.contracts import LLM
-from codeact.llms import get_llm, parse_spec
+from codeact.llms import get_llm
 from codeact.server.auth import Authenticator
 from codeact.server.config import ServerConfig
 from codeact.server.events import EventBus
@@ -88,8 +88,9 @@ def create_app(config: ServerConfig, llm: LLM | None = None) -> FastAPI:
 
 def build_llm(config: ServerConfig) -> LLM:
     llm = get_llm(config.llm, **config.llm_options)
-    # llama.cpp runs one completion at a time per model; the other backends are thread-safe
-    return SerializedLLM(llm) if parse_spec(config.llm)[0] == "local" else llm
+    # a backend that declares itself not thread-safe (llama.cpp: one completion at a time per
+    # model) is shared by the conversations one request at a time
+    return llm if getattr(llm, "thread_safe", True) else SerializedLLM(llm)
 
 
 class SerializedLLM:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -39,15 +40,18 @@ from codeact.train.config import load_config
 from codeact.train.recipe import train
 
 ENVS = list(ENVIRONMENTS)
-FULL = {"train_per_env": 16, "test_per_env": 4, "ood_per_domain": 2, "heldout_general": 7,
+FULL = {"train_per_env": 8, "test_per_env": 4, "ood_per_domain": 2, "heldout_general": 7,
         "mix_ratio": 0.15, "epochs": 1.0, "max_steps": -1, "learning_rate": 1e-4,
         "global_batch_size": 4, "warmup_steps": 2, "max_length": 1024, "bf16": True,
-        "logging_steps": 2, "eval_turns": 5, "reply_tokens": 256, "workers": 2}  # fmt: skip
+        "logging_steps": 2, "eval_turns": 5, "reply_tokens": 256, "workers": 2,
+        "threads": None}  # fmt: skip
 QUICK = {**FULL, "train_per_env": 2, "test_per_env": 1, "ood_per_domain": 1, "max_steps": 2,
          "global_batch_size": 2}  # fmt: skip
 
 
-def phase(name: str, seconds: dict[str, float]) -> Any:
+def phase(name: str, seconds: dict[str, float], load: dict[str, float]) -> Any:
+    """Times a phase; `load` gets the 5-minute load average at its end (the cores are shared)."""
+
     class Timer:
         def __enter__(self) -> None:
             self.started = time.perf_counter()
@@ -55,6 +59,7 @@ def phase(name: str, seconds: dict[str, float]) -> Any:
 
         def __exit__(self, *exc: object) -> None:
             seconds[name] = round(time.perf_counter() - self.started, 1)
+            load[name] = round(os.getloadavg()[1], 2)
             print(f"[miniature] {name}: {seconds[name]} s", flush=True)
 
     return Timer()
@@ -87,7 +92,8 @@ def fine_tune(root: Path, p: dict[str, Any]) -> dict[str, Any]:
     if done.exists():
         return dict(json.loads(done.read_text()))
     options = {k: p[k] for k in ("epochs", "max_steps", "learning_rate", "global_batch_size",
-                                 "warmup_steps", "max_length", "bf16", "logging_steps")}  # fmt: skip
+                                 "warmup_steps", "max_length", "bf16", "logging_steps",
+                                 "threads")}  # fmt: skip
     resume = (root / "model" / "checkpoints").is_dir()
     config = load_config("cpu", None, {"data": root / "export", "out": root / "model",
                                        "resume": resume, "save_steps": 10, **options})  # fmt: skip
@@ -173,7 +179,10 @@ def markdown(result: dict[str, Any]) -> str:
               f"{tr['steps']} steps, {tr['epochs']} epochs, loss {tr['first_loss']:.3f} -> {tr['last_loss']:.3f}, "
               f"{tr['tokens_per_second']} tokens/s, peak memory {tr['peak_memory_mib']:,.0f} MiB, "
               f"{tr['seconds']} s.", "",
-              "Phases (s): " + ", ".join(f"{k} {v}" for k, v in result["seconds"].items()), ""]  # fmt: skip
+              "Phases (s): " + ", ".join(f"{k} {v}" for k, v in result["seconds"].items()) + ".",
+              "", "5-minute load average at the end of each phase (2 cores, shared with other "
+              "work): " + ", ".join(f"{k} {v}" for k, v in result.get("load_average", {}).items())
+              + ".", ""]  # fmt: skip
     return "\n".join(lines)
 
 
@@ -209,24 +218,26 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="a few minutes: checks the script")
     parser.add_argument("--out", type=Path, default=Path("runs/miniature"))
     parser.add_argument("--report", type=Path, default=None, help="also write the report here")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads for training")
     args = parser.parse_args()
-    p = QUICK if args.quick else FULL
+    p = {**(QUICK if args.quick else FULL), "threads": args.threads}
     root = args.out
     root.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
+    load: dict[str, float] = {}
     started = time.perf_counter()
-    with phase("data", seconds):
+    with phase("data", seconds, load):
         data = make_data(root, p)
-    with phase("train", seconds):
+    with phase("train", seconds, load):
         training = fine_tune(root, p)
     models = {"base": "local", "fine-tuned": f"local:{(root / 'model' / 'model.gguf').resolve()}"}
-    with phase("evaluate", seconds):
+    with phase("evaluate", seconds, load):
         scores = evaluate(root, models, p)
-    with phase("general_loss", seconds):
+    with phase("general_loss", seconds, load):
         loss = general_loss(root)
     seconds["total"] = round(time.perf_counter() - started, 1)
     result = {"parameters": p, "data": data, "training": training, "eval": scores,
-              "general_loss": loss, "seconds": seconds}  # fmt: skip
+              "general_loss": loss, "seconds": seconds, "load_average": load}  # fmt: skip
     for folder in filter(None, (root, args.report)):
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "report.json").write_text(json.dumps(result, indent=1))

@@ -41,6 +41,7 @@ def test_a_yaml_file_overrides_the_preset_and_flags_override_both(tmp_path: Path
         ("learning_rate: -1\n", "bad training option learning_rate"),
         ("lerning_rate: 1\n", "unknown options lerning_rate"),
         ("overlong: keep\n", "bad training option overlong"),
+        ("threads: 0\n", "bad training option threads"),
         ("- a list\n", "expected a mapping"),
         ("batch_size: 3\nglobal_batch_size: 8\n", "multiple of batch_size"),
         ("a: [\n", "malformed YAML"),

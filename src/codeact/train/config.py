@@ -50,6 +50,11 @@ class TrainConfig(BaseModel):
     weight_decay: float = Field(0.0, ge=0)
     max_grad_norm: float = Field(1.0, gt=0)
     seed: int = 0
+    threads: int | None = Field(
+        None,
+        ge=1,
+        description="CPU threads for torch (default: one per core; fewer on a busy machine)",
+    )
     logging_steps: int = Field(10, ge=1)
     save_steps: int = Field(200, ge=1, description="checkpoint every N steps (for --resume)")
     # LoRA

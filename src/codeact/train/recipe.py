@@ -87,6 +87,8 @@ def _trainer(config: TrainConfig, base: Base, prepared: Prepared) -> Any:
     except ImportError as exc:
         raise MissingDependency("trl", "train", "codeact train") from exc
     assert config.out is not None
+    if config.threads:  # OpenMP threads wait for each other: on shared cores, fewer run faster
+        torch.set_num_threads(config.threads)
     dataset = Dataset.from_list(
         [{"input_ids": e.input_ids, "labels": e.labels} for e in prepared.examples]
     )

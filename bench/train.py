@@ -22,9 +22,11 @@ Every phase resumes: rerunning the command skips what is done. The whole run is 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,20 +51,28 @@ QUICK = {**FULL, "train_per_env": 2, "test_per_env": 1, "ood_per_domain": 1, "ma
          "global_batch_size": 2}  # fmt: skip
 
 
-def phase(name: str, seconds: dict[str, float], load: dict[str, float]) -> Any:
-    """Times a phase; `load` gets the 5-minute load average at its end (the cores are shared)."""
+class Phases:
+    """Times the phases. A rerun resumes (a finished phase is skipped), so each phase's seconds
+    add up over the runs in ROOT/phases.json: the report gives what the whole run cost, with the
+    5-minute load average at each phase's end (the cores are shared)."""
 
-    class Timer:
-        def __enter__(self) -> None:
-            self.started = time.perf_counter()
-            print(f"[miniature] {name}…", flush=True)
+    def __init__(self, root: Path) -> None:
+        self.path = root / "phases.json"
+        saved = json.loads(self.path.read_text()) if self.path.exists() else {}
+        self.seconds: dict[str, float] = saved.get("seconds", {})
+        self.load: dict[str, float] = saved.get("load_average", {})
 
-        def __exit__(self, *exc: object) -> None:
-            seconds[name] = round(time.perf_counter() - self.started, 1)
-            load[name] = round(os.getloadavg()[1], 2)
-            print(f"[miniature] {name}: {seconds[name]} s", flush=True)
-
-    return Timer()
+    @contextlib.contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        print(f"[miniature] {name}…", flush=True)
+        started = time.perf_counter()
+        yield
+        spent = time.perf_counter() - started
+        self.seconds[name] = round(self.seconds.get(name, 0.0) + spent, 1)
+        self.load[name] = round(os.getloadavg()[1], 2)
+        self.seconds["total"] = round(sum(v for k, v in self.seconds.items() if k != "total"), 1)
+        self.path.write_text(json.dumps({"seconds": self.seconds, "load_average": self.load}))
+        print(f"[miniature] {name}: {spent:.1f} s", flush=True)
 
 
 def make_data(root: Path, p: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +111,7 @@ def fine_tune(root: Path, p: dict[str, Any]) -> dict[str, Any]:
 
 
 def evaluate(root: Path, models: dict[str, str], p: dict[str, Any]) -> dict[str, Any]:
-    options = {"local": {"max_tokens": p["reply_tokens"], "n_ctx": 4096}}
+    options = {"max_tokens": p["reply_tokens"], "n_ctx": 4096}  # to every model (both local:)
     grids = [GridConfig(f"data:{env}:test", list(models.values()), ["code"], out=root / "eval-id",
                         max_turns=p["eval_turns"], max_solutions=2, countdown=True,
                         limit=p["test_per_env"], workers=p["workers"], llm_options=options)
@@ -144,6 +154,9 @@ def _valid(step: dict[str, Any]) -> bool:
 
 
 def general_loss(root: Path) -> dict[str, float]:
+    done = root / "general_loss.json"
+    if done.exists():
+        return dict(json.loads(done.read_text()))
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from codeact.train.base import load_base
@@ -154,9 +167,11 @@ def general_loss(root: Path) -> dict[str, float]:
     tuned = root / "model" / "model"
     model = AutoModelForCausalLM.from_pretrained(str(tuned), dtype="float32")
     tokenizer = AutoTokenizer.from_pretrained(str(tuned))
-    return {"base": round(conversation_loss(base.model, base.tokenizer, rows), 4),
+    loss = {"base": round(conversation_loss(base.model, base.tokenizer, rows), 4),
             "fine-tuned": round(conversation_loss(model, tokenizer, rows), 4),
             "conversations": len(rows)}  # fmt: skip
+    done.write_text(json.dumps(loss))
+    return loss
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -181,7 +196,7 @@ def markdown(result: dict[str, Any]) -> str:
               f"{tr['seconds']} s.", "",
               "Phases (s): " + ", ".join(f"{k} {v}" for k, v in result["seconds"].items()) + ".",
               "", "5-minute load average at the end of each phase (2 cores, shared with other "
-              "work): " + ", ".join(f"{k} {v}" for k, v in result.get("load_average", {}).items())
+              "work): " + ", ".join(f"{k} {v}" for k, v in result["load_average"].items())
               + ".", ""]  # fmt: skip
     return "\n".join(lines)
 
@@ -223,21 +238,18 @@ def main() -> None:
     p = {**(QUICK if args.quick else FULL), "threads": args.threads}
     root = args.out
     root.mkdir(parents=True, exist_ok=True)
-    seconds: dict[str, float] = {}
-    load: dict[str, float] = {}
-    started = time.perf_counter()
-    with phase("data", seconds, load):
+    phase = Phases(root)
+    with phase("data"):
         data = make_data(root, p)
-    with phase("train", seconds, load):
+    with phase("train"):
         training = fine_tune(root, p)
     models = {"base": "local", "fine-tuned": f"local:{(root / 'model' / 'model.gguf').resolve()}"}
-    with phase("evaluate", seconds, load):
+    with phase("evaluate"):
         scores = evaluate(root, models, p)
-    with phase("general_loss", seconds, load):
+    with phase("general_loss"):
         loss = general_loss(root)
-    seconds["total"] = round(time.perf_counter() - started, 1)
     result = {"parameters": p, "data": data, "training": training, "eval": scores,
-              "general_loss": loss, "seconds": seconds, "load_average": load}  # fmt: skip
+              "general_loss": loss, "seconds": phase.seconds, "load_average": phase.load}  # fmt: skip
     for folder in filter(None, (root, args.report)):
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "report.json").write_text(json.dumps(result, indent=1))

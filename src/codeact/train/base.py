@@ -85,25 +85,41 @@ def load_tokenizer(base: str) -> Any:
     return tokenizer
 
 
-def add_chatml(model: Any, tokenizer: Any) -> int:
-    """Add the ChatML tokens the tokenizer lacks (resizing the embeddings); set the template,
-    the end token and a pad token. Returns the number of tokens added."""
+def chatml_tokenizer(base: str) -> Any:
+    """The base's tokenizer as training sees it (ChatML added), without loading the model: the
+    data is checked before the weights load."""
+    tokenizer = load_tokenizer(base)
+    add_chatml_tokens(tokenizer)
+    return tokenizer
+
+
+def add_chatml_tokens(tokenizer: Any) -> int:
+    """Add the ChatML tokens the tokenizer lacks; set the template, the end token and a pad
+    token. Returns the number of tokens added."""
     vocab = tokenizer.get_vocab()
     missing = [t for t in (IM_START, IM_END) if t not in vocab]
     if missing:
         tokenizer.add_special_tokens({"additional_special_tokens": missing})
-        model.resize_token_embeddings(len(tokenizer), mean_resizing=True)
     tokenizer.chat_template = CHAT_TEMPLATE
     tokenizer.eos_token = IM_END
     if tokenizer.pad_token is None:
         tokenizer.pad_token = IM_END  # labels mark the loss; padding is masked by attention
+    return len(missing)
+
+
+def add_chatml(model: Any, tokenizer: Any) -> int:
+    """`add_chatml_tokens`, the embeddings resized to match, the end and pad tokens set in the
+    model's configs. Returns the number of tokens added."""
+    added = add_chatml_tokens(tokenizer)
+    if added:
+        model.resize_token_embeddings(len(tokenizer), mean_resizing=True)
     end = tokenizer.convert_tokens_to_ids(IM_END)
     model.config.eos_token_id = end
     model.config.pad_token_id = tokenizer.pad_token_id
     if model.generation_config is not None:
         model.generation_config.eos_token_id = end
         model.generation_config.pad_token_id = tokenizer.pad_token_id
-    return len(missing)
+    return added
 
 
 def _forget_quantization(model: Any) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from codeact.errors import ConfigError, MissingDependency
-from codeact.train.base import Base, load_base
+from codeact.train.base import Base, chatml_tokenizer, load_base
 from codeact.train.config import TrainConfig
 from codeact.train.labels import Prepared, check_prepared, prepare, read_rows, render
 
@@ -39,9 +39,9 @@ def train(config: TrainConfig) -> dict[str, Any]:
         raise ConfigError("training needs --data and --out")
     checkpoint = check_out(config.out, config.resume)
     rows = read_rows(config.data)
-    base = load_base(config.base, dtype="float32")
-    prepared = prepare(rows, base.tokenizer, config.max_length, config.overlong)
+    prepared = prepare(rows, chatml_tokenizer(config.base), config.max_length, config.overlong)
     check_prepared(prepared, config.data, config.max_length)
+    base = load_base(config.base, dtype="float32")  # its tokenizer gives the same ids
     trainer = _trainer(config, base, prepared)
     if trainer.is_world_process_zero():
         config.out.mkdir(parents=True, exist_ok=True)

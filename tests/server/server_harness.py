@@ -20,6 +20,7 @@ from typing import Any
 import httpx2 as httpx
 import uvicorn
 
+from codeact.contracts import LLM
 from codeact.llms.scripted import ScriptedLLM, runs_task_code
 from codeact.server.app import create_app
 from codeact.server.config import Limits, ServerConfig
@@ -95,8 +96,14 @@ def of_type(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
 
 
 @contextlib.contextmanager
-def running_server(config: ServerConfig, users: tuple[str, ...] = ()) -> Iterator[Server]:
-    """The app served by uvicorn in a thread on 127.0.0.1, with a token per user."""
+def running_server(
+    config: ServerConfig,
+    users: tuple[str, ...] = (),
+    llm: LLM | None = None,
+    choices: dict[str, LLM] | None = None,
+) -> Iterator[Server]:
+    """The app served by uvicorn in a thread on 127.0.0.1, with a token per user (the scripted
+    `runs_task_code` model unless `llm` is given; `choices` are the other models offered)."""
     config.port = _free_port()
     if users:
         from codeact.server.store import Store
@@ -106,7 +113,7 @@ def running_server(config: ServerConfig, users: tuple[str, ...] = ()) -> Iterato
         store.close()
     else:
         tokens = {}
-    app = create_app(config, llm=ScriptedLLM(runs_task_code))
+    app = create_app(config, llm=llm or ScriptedLLM(runs_task_code), choices=choices)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=config.port, log_level="warning")
     )

@@ -51,13 +51,19 @@ class Server:
 
 
 def read_events(
-    client: httpx.Client, cid: str, after: int = 0, until: str = "run", timeout: float = 60
+    client: httpx.Client,
+    cid: str,
+    after: int = 0,
+    until: str = "run",
+    timeout: float = 60,
+    view: str = "raw",
 ) -> list[dict[str, Any]]:
     """Read the SSE stream from `after` until an event of type `until`; returns the events."""
     events: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
+    params: dict[str, Any] = {"after": after, "view": view}
     with client.stream(
-        "GET", f"/api/conversations/{cid}/stream", params={"after": after}, timeout=timeout
+        "GET", f"/api/conversations/{cid}/stream", params=params, timeout=timeout
     ) as response:
         assert response.status_code == 200, response.read()
         current: dict[str, Any] = {}

@@ -215,7 +215,10 @@ def test_drop_a_csv_then_the_code_reads_it_and_download_what_it_wrote(
 
 def test_reload_shows_the_whole_history_and_the_exports_open(page: Any, tmp_path: Path) -> None:
     cid = new_conversation(page, "history")
-    send(page, code("x = 21\nprint(x)", "import matplotlib.pyplot as plt\nplt.bar([1], [x])\nplt.show()"))
+    send(
+        page,
+        code("x = 21\nprint(x)", "import matplotlib.pyplot as plt\nplt.bar([1], [x])\nplt.show()"),
+    )
     wait_turns(page, 1)
     send(page, code("1 / 0"))
     wait_turns(page, 2)
@@ -237,7 +240,11 @@ def test_reload_shows_the_whole_history_and_the_exports_open(page: Any, tmp_path
     notebook = nbformat.read(tmp_path / "history.ipynb", as_version=4)
     nbformat.validate(notebook)
     sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    assert sources == ["x = 21\nprint(x)", "import matplotlib.pyplot as plt\nplt.bar([1], [x])\nplt.show()", "1 / 0"]
+    assert sources == [
+        "x = 21\nprint(x)",
+        "import matplotlib.pyplot as plt\nplt.bar([1], [x])\nplt.show()",
+        "1 / 0",
+    ]
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert any("image/png" in o.get("data", {}) for o in outputs)
     with page.expect_download() as download:

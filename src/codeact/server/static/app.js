@@ -327,6 +327,10 @@ function onKey(event) {
 }
 
 function wire() {
+  $(".skip-link").addEventListener("click", (event) => {
+    event.preventDefault(); // the hash is the route: focus the box without changing it
+    $("#composer-input").focus();
+  });
   $("#signin-form").addEventListener("submit", signIn);
   $("#sign-out").addEventListener("click", () => showSignIn(""));
   $("#composer").addEventListener("submit", send);

@@ -97,6 +97,12 @@ def turn(client: httpx.Client, cid: str, text: str, timeout: float = 60) -> list
     return read_events(client, cid, after=response.json()["event"]["id"], timeout=timeout)
 
 
+def new_conversation(client: httpx.Client, title: str = "test") -> str:
+    response = client.post("/api/conversations", json={"title": title})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 def of_type(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [e["data"] for e in events if e["type"] == kind]
 

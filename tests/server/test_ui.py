@@ -13,10 +13,11 @@ import nbformat
 import pytest
 from server_harness import Server, code, running_server, test_config
 from ui_harness import (
+    auth,
     conversation_id,
     last_turn_status,
     launch_chromium,
-    open_conversation,
+    new_conversation,
     send,
     signed_in,
     wait_turns,
@@ -46,23 +47,6 @@ def page(browser: Any, server: Server) -> Iterator[Any]:
     yield page
     assert page.errors.errors == []
     page.context.close()
-
-
-def new_conversation(page: Any, title: str, **settings: Any) -> str:
-    """A conversation made through the API (as another tab would), opened in the page."""
-    made = page.request.post(
-        "/api/conversations", data={"title": title}, headers=_auth(page)
-    ).json()
-    if settings:
-        page.request.patch(
-            f"/api/conversations/{made['id']}", data={"settings": settings}, headers=_auth(page)
-        )
-    open_conversation(page, made["id"])
-    return str(made["id"])
-
-
-def _auth(page: Any) -> dict[str, str]:
-    return {"Authorization": "Bearer " + page.evaluate("localStorage.getItem('codeact.token')")}
 
 
 def test_sign_in_with_a_token_and_a_wrong_token_is_refused(browser: Any, server: Server) -> None:
@@ -300,7 +284,7 @@ def test_conversation_list_new_rename_search_delete(page: Any) -> None:
     page.wait_for_selector("#toast >> text=Conversation deleted.")
     assert link.count() == 0
     assert page.evaluate("location.hash") == "#/"
-    assert page.request.get(f"/api/conversations/{cid}", headers=_auth(page)).status == 404
+    assert page.request.get(f"/api/conversations/{cid}", headers=auth(page)).status == 404
 
 
 def test_settings_pick_the_model_and_the_turn_limit(page: Any, server: Server) -> None:
@@ -321,7 +305,7 @@ def test_settings_pick_the_model_and_the_turn_limit(page: Any, server: Server) -
     wait_turns(page, 1)
     assert last_turn_status(page) == "max_turns"
     assert "turn limit" in page.inner_text(".run-end")
-    steps = page.request.get(f"/api/conversations/{cid}/trajectory", headers=_auth(page)).json()[
+    steps = page.request.get(f"/api/conversations/{cid}/trajectory", headers=auth(page)).json()[
         "steps"
     ]
     assert [s["completion"]["model"] for s in steps] == [SLOW]
@@ -354,7 +338,7 @@ def test_another_user_sees_none_of_the_first_users_conversations(
 
 def test_phone_width_layout(browser: Any, server: Server) -> None:
     page = signed_in(browser, server, "alice", viewport={"width": 390, "height": 844})
-    page.request.post("/api/conversations", data={"title": "on a phone"}, headers=_auth(page))
+    page.request.post("/api/conversations", data={"title": "on a phone"}, headers=auth(page))
     page.reload()
     page.wait_for_selector(".conversation-link", state="attached")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

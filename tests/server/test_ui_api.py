@@ -7,7 +7,16 @@ from collections.abc import Iterator
 
 import httpx2 as httpx
 import pytest
-from server_harness import Server, code, of_type, read_events, running_server, test_config, turn
+from server_harness import (
+    Server,
+    code,
+    new_conversation,
+    of_type,
+    read_events,
+    running_server,
+    test_config,
+    turn,
+)
 
 from codeact.llms.scripted import ScriptedLLM, runs_task_code
 from codeact.server.markup import highlight_code, render_markdown
@@ -25,10 +34,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def alice(server: Server) -> Iterator[httpx.Client]:
     with server.client("alice") as client:
         yield client
-
-
-def _new(client: httpx.Client, title: str = "t") -> str:
-    return str(client.post("/api/conversations", json={"title": title}).json()["id"])
 
 
 def test_markdown_is_rendered_without_raw_html_unsafe_links_or_outside_images() -> None:
@@ -55,7 +60,7 @@ def test_code_is_highlighted_and_escaped() -> None:
 
 
 def test_the_ui_view_of_a_conversation(alice: httpx.Client) -> None:
-    cid = _new(alice)
+    cid = new_conversation(alice, "t")
     turn(alice, cid, code("print('<b>out</b>')", "1 / 0"))
     view = alice.get(f"/api/conversations/{cid}/events", params={"view": "ui"}).json()["events"]
     stored = alice.get(f"/api/conversations/{cid}/events").json()["events"]
@@ -94,7 +99,7 @@ def test_the_ui_view_of_a_conversation(alice: httpx.Client) -> None:
 
 def test_search_conversations_by_title(alice: httpx.Client) -> None:
     for title in ("Revenue 100% done", "revenue draft", "Churn_model", "Churn model"):
-        _new(alice, title)
+        new_conversation(alice, title)
 
     def found(q: str) -> list[str]:
         got = alice.get("/api/conversations", params={"q": q}).json()["conversations"]
@@ -117,7 +122,7 @@ def test_settings_choose_the_model_and_turn_limit_within_what_the_server_allows(
         "llm": "scripted",
         "max_turns": 5,
     }
-    cid = _new(alice)
+    cid = new_conversation(alice, "t")
     url = f"/api/conversations/{cid}"
     changed = alice.patch(url, json={"settings": {"llm": "other", "max_turns": 1}})
     assert changed.status_code == 200
@@ -147,16 +152,32 @@ def test_settings_choose_the_model_and_turn_limit_within_what_the_server_allows(
 def test_security_headers_everywhere_and_downloads_keep_their_sandbox(
     alice: httpx.Client,
 ) -> None:
-    cid = _new(alice)
-    turn(alice, cid, code("open('page.html', 'w').write('<script>alert(1)</script>')"))
-    for path in ("/", "/index.html", "/app.js", "/api/health", "/api/conversations", "/nope"):
+    cid = new_conversation(alice, "t")
+    turn(alice, cid, code(
+        "open('page.html', 'w').write('<script>alert(1)</script>')\n"
+        "open('pic.svg', 'w').write('<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>')"
+    ))  # fmt: skip
+    for path in (
+        "/",
+        "/index.html",
+        "/app.js",
+        "/api/health",
+        f"/api/conversations/{cid}",
+        "/nope",
+    ):
         headers = alice.get(path).headers
-        assert headers["x-content-type-options"] == "nosniff", path
-        assert headers["content-security-policy"].startswith("default-src 'none'"), path
-        assert headers["x-frame-options"] == "DENY"
-    page = alice.get(f"/api/conversations/{cid}/files/page.html")
-    assert page.headers["content-security-policy"] == "sandbox"
-    assert page.headers["content-type"] == "application/octet-stream"
+        policy = headers["content-security-policy"]
+        assert policy.startswith("default-src 'none'; script-src 'self'; style-src 'self'"), path
+        assert "frame-ancestors 'none'" in policy and "require-trusted-types-for 'script'" in policy
+        assert "unsafe" not in policy and "http" not in policy and "*" not in policy
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY" and headers["referrer-policy"] == "no-referrer"
+    for name in ("page.html", "pic.svg"):  # what the code wrote is a download, never a page
+        got = alice.get(f"/api/conversations/{cid}/files/{name}")
+        assert got.headers["content-security-policy"] == "sandbox"
+        assert got.headers["content-type"] == "application/octet-stream"
+        assert got.headers["content-disposition"].startswith("attachment")
+        assert got.headers["x-content-type-options"] == "nosniff"
     assert alice.get("/").headers["content-type"].startswith("text/html")
     assert alice.get("/docs").status_code == 404 and alice.get("/redoc").status_code == 404
     assert alice.get("/openapi.json").status_code == 200

@@ -17,7 +17,15 @@ from typing import Any
 
 import pytest
 from server_harness import Server, code, running_server, test_config, turn
-from ui_harness import launch_chromium, open_conversation, send, signed_in, wait_turns
+from ui_harness import (
+    auth,
+    launch_chromium,
+    new_conversation,
+    open_conversation,
+    send,
+    signed_in,
+    wait_turns,
+)
 
 from codeact.llms.scripted import ScriptedLLM
 
@@ -206,15 +214,8 @@ def test_screenshots_of_the_main_views_in_both_themes(
     folder = Path(os.environ.get("CODEACT_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     page = signed_in(browser, server, "alice")
-    auth = {"Authorization": f"Bearer {server.tokens['alice']}"}
-    made = page.request.post(
-        "/api/conversations", data={"title": "Which region grew fastest?"}, headers=auth
-    ).json()
-    page.request.patch(
-        f"/api/conversations/{made['id']}", data={"settings": {"llm": "demo"}}, headers=auth
-    )
-    page.request.put(f"/api/conversations/{made['id']}/files/sales.csv", data=SALES, headers=auth)
-    open_conversation(page, made["id"])
+    cid = new_conversation(page, "Which region grew fastest?", llm="demo")
+    page.request.put(f"/api/conversations/{cid}/files/sales.csv", data=SALES, headers=auth(page))
     send(page, "Which region grew fastest this year? Plot the monthly revenue by region.")
     wait_turns(page, 1)
     page.context.close()
@@ -223,7 +224,7 @@ def test_screenshots_of_the_main_views_in_both_themes(
     for scheme in ("light", "dark"):
         for view, size in VIEWS.items():
             page = signed_in(browser, server, "alice", color_scheme=scheme, viewport=size)
-            open_conversation(page, made["id"])
+            open_conversation(page, cid)
             page.wait_for_function("() => document.querySelector('figure img')?.naturalWidth > 0")
             page.evaluate(
                 "() => { document.activeElement.blur(); const s = document.getElementById('scroller'); s.scrollTop = s.scrollHeight }"

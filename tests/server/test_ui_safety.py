@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 from server_harness import Server, code, running_server, test_config, turn
-from ui_harness import launch_chromium, open_conversation, send, signed_in, wait_turns
+from ui_harness import (
+    launch_chromium,
+    new_conversation,
+    open_conversation,
+    send,
+    signed_in,
+    wait_turns,
+)
 
 from codeact.llms.scripted import ScriptedLLM
 
@@ -75,17 +82,6 @@ def new_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
         page.context.close()
 
 
-def _conversation(page: Any, title: str, **settings: Any) -> str:
-    auth = {"Authorization": "Bearer " + page.evaluate("localStorage.getItem('codeact.token')")}
-    cid = str(
-        page.request.post("/api/conversations", data={"title": title}, headers=auth).json()["id"]
-    )
-    if settings:
-        page.request.patch(f"/api/conversations/{cid}", data={"settings": settings}, headers=auth)
-    open_conversation(page, cid)
-    return cid
-
-
 def _inert(page: Any) -> None:
     """Nothing the payloads carry became markup, ran, or was even tried (no CSP violation)."""
     found = page.evaluate(
@@ -113,7 +109,7 @@ def _inert(page: Any) -> None:
 
 def test_markup_from_the_model_and_the_code_stays_text(new_page: Callable[..., Any]) -> None:
     page = new_page()
-    _conversation(page, PAYLOAD, llm="hostile")
+    new_conversation(page, PAYLOAD, llm="hostile")
     send(page, f"Show me this: {PAYLOAD}")
     wait_turns(page, 1)
     # each place shows the payload as text: the user's message, the model's words, the code,
@@ -145,38 +141,17 @@ def test_markup_from_the_model_and_the_code_stays_text(new_page: Callable[..., A
     _inert(page)
 
 
-def test_downloads_and_pages_carry_headers_that_lock_them_down(
-    new_page: Callable[..., Any],
-) -> None:
+def test_the_page_enforces_trusted_types(new_page: Callable[..., Any]) -> None:
+    """Even the page's own code cannot put a string into innerHTML: only through setHtml."""
     page = new_page()
-    cid = _conversation(page, "files")
-    send(page, code(EVIL_FILES))
-    wait_turns(page, 1)
-    auth = {"Authorization": "Bearer " + page.evaluate("localStorage.getItem('codeact.token')")}
-    for name in ("page.html", "pic.svg"):
-        got = page.request.get(f"/api/conversations/{cid}/files/{name}", headers=auth)
-        assert got.status == 200
-        assert got.headers["content-type"] == "application/octet-stream"
-        assert got.headers["content-disposition"].startswith("attachment")
-        assert got.headers["content-security-policy"] == "sandbox"
-        assert got.headers["x-content-type-options"] == "nosniff"
-    for path in ("/", "/app.js", "/app.css", "/api/health", f"/api/conversations/{cid}"):
-        headers = page.request.get(path, headers=auth).headers
-        policy = headers["content-security-policy"]
-        assert "script-src 'self'" in policy and "default-src 'none'" in policy
-        assert "frame-ancestors 'none'" in policy and "require-trusted-types-for 'script'" in policy
-        assert "unsafe" not in policy and "http" not in policy
-        assert headers["x-content-type-options"] == "nosniff"
-        assert headers["referrer-policy"] == "no-referrer"
-    assert page.request.get("/docs").status == 404  # it loaded scripts from a CDN
-    # Trusted Types: even the page's own code cannot put a string into innerHTML
-    assert (
-        page.evaluate(
-            "() => { try { document.body.innerHTML += '<b>x</b>'; return 'ok' }"
-            " catch (e) { return e.name } }"
-        )
-        == "TypeError"
+    tried = page.evaluate(
+        """() => ['body', 'transcript'].map((where) => {
+          const node = where === 'body' ? document.body : document.getElementById(where);
+          try { node.innerHTML = '<img src=x>'; return 'assigned' } catch (e) { return e.name }
+        })"""
     )
+    assert tried == ["TypeError", "TypeError"]
+    assert page.evaluate("window.violations.length") == 2  # each refusal is reported
 
 
 @pytest.fixture(scope="module")

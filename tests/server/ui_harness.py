@@ -72,6 +72,26 @@ def signed_in(browser: Any, server: Server, user: str, **context: Any) -> Any:
     return page
 
 
+def auth(page: Any) -> dict[str, str]:
+    """The header with the page's token, for `page.request` calls to the API."""
+    return {"Authorization": "Bearer " + page.evaluate("localStorage.getItem('codeact.token')")}
+
+
+def new_conversation(page: Any, title: str, **settings: Any) -> str:
+    """A conversation made through the API (as another tab would), with `settings`, opened."""
+    cid = str(
+        page.request.post("/api/conversations", data={"title": title}, headers=auth(page)).json()[
+            "id"
+        ]
+    )
+    if settings:
+        page.request.patch(
+            f"/api/conversations/{cid}", data={"settings": settings}, headers=auth(page)
+        )
+    open_conversation(page, cid)
+    return cid
+
+
 def open_conversation(page: Any, cid: str) -> None:
     page.evaluate("id => { location.hash = '#/c/' + id }", cid)
     page.wait_for_selector(f"html[data-conversation='{cid}']")

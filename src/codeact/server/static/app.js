@@ -199,7 +199,7 @@ async function send(event) {
     }
     const { event: stored } = await json("POST", conversationPath(id, "messages"), { text });
     if (id !== state.id) return;
-    state.transcript.add(stored);
+    state.transcript?.add(stored); // else the history being loaded brings it
     setRunning(true);
     scrollToEnd();
   } catch (error) {

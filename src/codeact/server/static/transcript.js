@@ -35,6 +35,7 @@ export class Transcript {
 
   close() {
     this.images.disconnect();
+    for (const img of this.root.querySelectorAll("img[src^='blob:']")) URL.revokeObjectURL(img.src);
   }
 
   /** Show one event; returns false if it was shown before. */

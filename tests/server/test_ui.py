@@ -71,20 +71,38 @@ def test_sign_in_with_a_token_and_a_wrong_token_is_refused(browser: Any, server:
     context.close()
 
 
+# Records, as the page changes, when each stage of a turn was first on screen (ms from now).
+WATCH_STAGES_JS = """() => {
+  const started = performance.now();
+  const seen = (window.stages = {});
+  const stages = {
+    words: () => document.querySelector('.streaming')?.textContent.includes('Step 1.'),
+    code: () => document.querySelector('.step.running details.code .hl .nb')?.textContent === 'print',
+    first: () => document.querySelector('pre.out')?.textContent.includes('first'),
+    second: () => document.querySelector('pre.out')?.textContent.includes('second'),
+    ended: () => document.querySelector('article.msg.agent[data-status]') !== null,
+  };
+  new MutationObserver(() => {
+    for (const [name, test] of Object.entries(stages)) {
+      if (!(name in seen) && test()) seen[name] = performance.now() - started;
+    }
+  }).observe(document.getElementById('transcript'), { childList: true, subtree: true, characterData: true });
+}"""
+
+
 def test_text_code_and_output_stream_in_before_the_turn_ends_then_the_answer(page: Any) -> None:
     new_conversation(page, "streaming", llm=SLOW)
+    page.evaluate(WATCH_STAGES_JS)
     send(page, code("print('first', flush=True)\nimport time\ntime.sleep(2.5)\nprint('second')"))
     page.wait_for_selector(".msg.user >> text=print('first'")
-    # the model's words as they stream (plain text), before the code has even been read
-    page.wait_for_selector(".streaming >> text=Step 1.")
-    assert page.locator("article.msg.agent[data-status]").count() == 0
-    # the code, highlighted, while it runs; its first line of output before the second
-    page.wait_for_selector(".step.running details.code .hl .nb >> text=print")
     page.wait_for_selector("pre.out >> text=first")
-    assert "second" not in page.inner_text("pre.out")
-    assert page.locator("article.msg.agent[data-status]").count() == 0
     assert page.is_visible("#stop") and not page.is_visible("#send")
     wait_turns(page, 1)
+    stages = page.evaluate("window.stages")
+    # the model's words as they stream, then its code (highlighted) while it runs, then the
+    # code's output line by line as it is printed, and only then the end of the turn
+    assert list(stages) == ["words", "code", "first", "second", "ended"], stages
+    assert stages["second"] - stages["first"] > 2000  # the sleep between the two prints
     assert last_turn_status(page) == "finished"
     assert page.inner_text("pre.out").split() == ["first", "second"]
     answer = page.locator(".answer")

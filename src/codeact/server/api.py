@@ -21,7 +21,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
 from codeact.server.auth import User, current_user
-from codeact.server.events import View, follow, trajectory_of
+from codeact.server.events import View, as_stored, follow, trajectory_of
 from codeact.server.notebook import notebook_json, trajectory_notebook
 from codeact.server.store import ConversationInfo
 from codeact.server.view import ui_event
@@ -41,7 +41,7 @@ SAFE_TYPES = {
 }
 MAX_TEXT = 200_000
 # how events are sent: as stored, or as the web page shows them
-VIEWS: dict[str, View] = {"raw": lambda event: event, "ui": ui_event}
+VIEWS: dict[str, View] = {"raw": as_stored, "ui": ui_event}
 ViewParam = Annotated[Literal["raw", "ui"], Query()]
 
 

@@ -121,12 +121,13 @@ class EventBus:
 View = Callable[[dict[str, Any]], dict[str, Any] | None]
 
 
-def _as_is(event: dict[str, Any]) -> dict[str, Any] | None:
+def as_stored(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The view that shows an event as it is."""
     return event
 
 
 async def follow(
-    store: Store, bus: EventBus, conversation_id: str, after: int, view: View = _as_is
+    store: Store, bus: EventBus, conversation_id: str, after: int, view: View = as_stored
 ) -> AsyncIterator[dict[str, Any]]:
     """Every event of a conversation after id `after`, then live ones as they come, forever,
     each as `view` shows it (events it maps to None are skipped).

@@ -197,8 +197,8 @@ class SessionManager:
         """What a conversation's settings may choose, and the defaults."""
         return {"llms": list(self.llms), "llm": self.config.llm, "max_turns": self.limits.max_turns}
 
-    def check_settings(self, settings: dict[str, Any]) -> dict[str, Any]:
-        """`settings` if this server allows them, else BadSettings saying why."""
+    def check_settings(self, settings: dict[str, Any]) -> None:
+        """BadSettings, saying why, unless this server allows `settings`."""
         llm, max_turns = settings.get("llm"), settings.get("max_turns")
         if llm is not None and llm not in self.llms:
             raise BadSettings(
@@ -206,7 +206,6 @@ class SessionManager:
             )
         if max_turns is not None and not 1 <= max_turns <= self.limits.max_turns:
             raise BadSettings(f"settings.max_turns: between 1 and {self.limits.max_turns}")
-        return settings
 
     def is_live(self, conversation_id: str) -> bool:
         return conversation_id in self._live

@@ -228,7 +228,15 @@ def plant_session_key(token: str) -> int | None:
         ctypes.c_size_t(len(data)),
         ctypes.c_long(-3),  # KEY_SPEC_SESSION_KEYRING
     )
-    return int(serial) if serial > 0 else None
+    if serial <= 0:
+        return None
+    # readable by every process of this uid, and linked into its user keyring: whatever shares the
+    # host's uid finds it (the controls do); the sandbox, a uid of its own, must not
+    libc.syscall(
+        ctypes.c_long(keyctl), ctypes.c_long(5), ctypes.c_long(serial), ctypes.c_long(0x3F3F0000)
+    )
+    libc.syscall(ctypes.c_long(keyctl), ctypes.c_long(8), ctypes.c_long(serial), ctypes.c_long(-4))
+    return int(serial)
 
 
 def revoke_key(serial: int) -> None:

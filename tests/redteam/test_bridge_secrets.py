@@ -100,7 +100,7 @@ HUNTS = {
     "every-global-and-gc-object": "import gc\nreport(repr(globals()) + ''.join(repr(o)[:2000] for o in gc.get_objects() if isinstance(o, (str, dict, tuple))))",
     "call-with-the-key-by-name": "search('q', api_key='mine')",
     "bound-key-by-position": "search('q', 'mine')",
-    "dataclass-result": "report(account('ann'))",
+    "dataclass-result": "print(account('ann'))",
     "object-inside-a-result": "session('ann')",
 }
 EXPECT = {

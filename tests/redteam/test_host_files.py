@@ -98,6 +98,12 @@ def test_a_callers_workspace_is_nosuid_nodev_while_the_session_runs(box: Sandbox
     assert {"nosuid", "nodev"} <= options
 
 
+@pytest.mark.skipif(not ROOT, reason="mounts on the host need root")
+def test_the_slots_socket_folder_is_a_small_noexec_tmpfs(box: SandboxKernel) -> None:
+    options = _mount_options(box.socket_dir)
+    assert options is not None and {"nosuid", "nodev", "noexec"} <= options
+
+
 @pytest.mark.skipif(not ROOT, reason="lending a folder to another uid needs root")
 def test_a_callers_workspace_is_handed_back_without_set_id_bits(
     redteam: Harness, tmp_path: Path
@@ -253,3 +259,29 @@ def _mount_options(path: Path) -> set[str] | None:
         if fields[4] == str(path):
             found = set(fields[5].split(","))
     return found
+
+
+@pytest.mark.parametrize("folder", ["/", "/etc", "/home", "/usr"])
+def test_a_system_folder_is_never_lent_to_the_sandbox(folder: str) -> None:
+    kernel = SandboxKernel(folder, timeout=5)
+    with pytest.raises(Exception, match="the workspace cannot be"):
+        kernel.start()
+    assert os.stat(folder).st_uid == 0
+
+
+@pytest.mark.skipif(not ROOT, reason="lending a folder to another uid needs root")
+def test_only_the_owners_files_are_lent_and_other_owners_keep_theirs(
+    redteam: Harness, tmp_path: Path
+) -> None:
+    work = tmp_path / "mixed"
+    work.mkdir()
+    (work / "theirs.txt").write_text("someone else's")
+    os.chown(work / "theirs.txt", 4242, 4242)
+    kernel = start_kernel(work)
+    try:
+        redteam.attack(kernel, "open('theirs.txt', 'a').write('x')", r"Permission denied")
+    finally:
+        kernel.shutdown()
+    info = (work / "theirs.txt").stat()
+    assert (info.st_uid, info.st_gid) == (4242, 4242)
+    assert (work / "theirs.txt").read_text() == "someone else's"

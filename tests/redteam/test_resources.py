@@ -31,9 +31,11 @@ def res(redteam: Harness, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 # --- processes and threads -----------------------------------------------------------------
 
 FORK_BOMBS = {
+    # on a loaded machine 64 spinning copies of the kernel can keep it from answering within the
+    # timeout: the restart is then the clear outcome (the bomb stayed inside its caps either way)
     "os-fork-forever": (
         "import os\nwhile True:\n    os.fork()",
-        r"BlockingIOError|Resource temporarily unavailable|The kernel died",
+        r"BlockingIOError|Resource temporarily unavailable|The kernel died|timed out after",
     ),
     "fork-and-sleep": (
         "import os, time\nkids = []\ntry:\n    while True:\n        pid = os.fork()\n"
@@ -56,7 +58,8 @@ FORK_BOMBS = {
     ),
     "multiprocessing-pool": (
         "import multiprocessing\nmultiprocessing.Pool(500)",
-        r"BlockingIOError|Resource temporarily unavailable|can't start new thread|The kernel died",
+        r"BlockingIOError|Resource temporarily unavailable|can't start new thread|The kernel died"
+        r"|timed out after",
     ),
 }
 

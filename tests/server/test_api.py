@@ -333,3 +333,14 @@ def test_a_stream_ends_when_its_conversation_is_deleted(
     time.sleep(0.5)
     assert alice.delete(f"/api/conversations/{cid}").status_code == 204
     assert ended.wait(10), "the stream of a deleted conversation stayed open"
+
+
+def test_live_output_of_a_flooding_cell_is_capped(alice: httpx.Client) -> None:
+    """Sandboxed code can print without end: the live stream stops at a cap, the step keeps
+    head and tail."""
+    cid = new_conversation(alice)
+    events = turn(alice, cid, code("print('x' * 5_000_000)\nprint('END')"))
+    streamed = "".join(o["text"] for o in of_type(events, "output"))
+    assert 100_000 <= len(streamed) < 101_000 and "more output" in streamed
+    step = of_type(events, "step")[0]
+    assert step["observation"]["output"].rstrip().endswith("END")

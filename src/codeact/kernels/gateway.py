@@ -32,6 +32,7 @@ from codeact.contracts import Tool
 from codeact.errors import ConfigError, KernelError, MissingDependency
 from codeact.kernels.loop import KernelLoop, dropping_malformed
 from codeact.kernels.output import OutputCollector
+from codeact.kernels.wire import bounded_unpack
 
 if TYPE_CHECKING:
     from websocket import WebSocket
@@ -295,8 +296,14 @@ class GatewayKernel(KernelLoop):
                 self._lost_connection()
                 return None
             if opcode == self._ws_lib.ABNF.OPCODE_TEXT:  # binary frames carry only buffers
-                msg: dict[str, Any] = json.loads(data)
-                return msg
+                # the same bounds as the local kernels' wire (size, density, depth)
+                try:
+                    msg = bounded_unpack(data)
+                except ValueError as exc:
+                    log.warning("skipped a message from the gateway: %s", exc)
+                    continue
+                if isinstance(msg, dict):
+                    return msg
         return None
 
     def _wait_ready(self, timeout: float) -> bool:

@@ -11,9 +11,10 @@ with setuid and setgid bits stripped.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
 NOFOLLOW = os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
@@ -27,32 +28,60 @@ class UnsafePath(OSError):
 def _parts(relative: str | PurePosixPath) -> list[str]:
     parts = PurePosixPath(relative).parts
     if PurePosixPath(relative).is_absolute() or any(p in ("..", "") for p in parts):
-        raise UnsafePath(f"{str(relative)!r} is not a plain relative path")
+        raise UnsafePath(errno.EINVAL, f"{str(relative)!r} is not a plain relative path")
     return [p for p in parts if p != "."]
 
 
 def open_dir(
-    root: Path, relative: str | PurePosixPath = ".", *, create: bool = False, mode: int = 0o755
+    root: Path,
+    relative: str | PurePosixPath = ".",
+    *,
+    create: bool = False,
+    mode: int = 0o755,
+    on_create: Callable[[int], None] | None = None,
 ) -> int:
     """A directory fd for `root/relative`, opened component by component without following links.
 
-    With `create`, missing directories are made (with `mode`). The caller closes the fd."""
+    With `create`, missing directories are made (with `mode`) and `on_create` gets the fd of each
+    one made. A missing component raises FileNotFoundError, any other refusal UnsafePath (with the
+    errno: ELOOP for a link, ENOTDIR for a file). The caller closes the fd."""
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         for part in _parts(relative):
+            made = False
             if create:
                 with contextlib.suppress(FileExistsError):
                     os.mkdir(part, mode, dir_fd=fd)
-            try:
-                child = os.open(part, os.O_RDONLY | os.O_DIRECTORY | NOFOLLOW, dir_fd=fd)
-            except OSError as exc:
-                raise UnsafePath(f"{part!r} is not a directory the host will enter: {exc}") from exc
+                    made = True
+            child = _open(part, os.O_RDONLY | os.O_DIRECTORY | NOFOLLOW, fd)
             os.close(fd)
             fd = child
+            if made and on_create is not None:
+                on_create(fd)
     except BaseException:
         os.close(fd)
         raise
     return fd
+
+
+def open_regular(dir_fd: int, name: str) -> int:
+    """An fd of the regular file `name` in `dir_fd`: never through a link, never blocking (a FIFO
+    or a device is refused, not waited on). The caller closes it."""
+    fd = _open(name, os.O_RDONLY | os.O_NOCTTY | NOFOLLOW, dir_fd)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UnsafePath(0, f"{name!r} is not a regular file")
+    return fd
+
+
+def _open(name: str, flags: int, dir_fd: int) -> int:
+    try:
+        return os.open(name, flags, dir_fd=dir_fd)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        why = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
+        raise UnsafePath(exc.errno or 0, f"{name!r} cannot be opened safely: {why}") from None
 
 
 def create_file(
@@ -71,18 +100,13 @@ def read_file(root: Path, relative: str | PurePosixPath, max_bytes: int) -> byte
     *parents, name = _parts(relative) or ["."]
     dir_fd = open_dir(root, PurePosixPath(*parents) if parents else ".")
     try:
-        fd = os.open(name, os.O_RDONLY | NOFOLLOW, dir_fd=dir_fd)
-    except OSError as exc:
-        raise UnsafePath(f"{str(relative)!r} cannot be opened safely: {exc}") from exc
+        fd = open_regular(dir_fd, name)
     finally:
         os.close(dir_fd)
     with os.fdopen(fd, "rb") as f:
-        info = os.fstat(f.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise UnsafePath(f"{str(relative)!r} is not a regular file")
         data = f.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise UnsafePath(f"{str(relative)!r} is larger than {max_bytes} bytes")
+        raise UnsafePath(errno.EFBIG, f"{str(relative)!r} is larger than {max_bytes} bytes")
     return data
 
 
@@ -126,10 +150,12 @@ def _strip_privilege(dir_fd: int, name: str, info: os.stat_result) -> None:
 
 
 def lend(root: Path, uid: int, gid: int) -> None:
-    """Give the tree to the sandbox's uid, so that its code can work there. Files with several
-    hard links are left alone: their other names may lie outside the tree."""
+    """Give the tree to the sandbox's uid, so that its code can work there. Only what the tree's
+    owner owns is lent (hand_back gives it back to them; other users' files keep their owner),
+    and files with several hard links are left alone: their other names may lie outside it."""
+    owner = os.lstat(root).st_uid
     for dir_fd, name, info in _entries(root):
-        if stat.S_ISREG(info.st_mode) and info.st_nlink > 1:
+        if info.st_uid != owner or (stat.S_ISREG(info.st_mode) and info.st_nlink > 1):
             continue
         with contextlib.suppress(OSError):
             os.chown(name, uid, gid, dir_fd=dir_fd, follow_symlinks=False)

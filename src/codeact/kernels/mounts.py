@@ -5,6 +5,7 @@
   over it would hide its files, and what the code wrote would vanish with the mount.
 - A caller's folder is bound onto itself `nosuid,nodev`, so that while the session runs nothing in
   it acts as a setuid program or a device for anyone on the host; its files stay where they are.
+- The slot's socket folder (sandbox.py) is a tiny tmpfs of its own, nosuid, nodev and noexec.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ def _mount(*args: str) -> bool:
     return result.returncode == 0
 
 
+def mount_tmpfs(path: Path, options: str) -> bool:
+    return _mount("-t", "tmpfs", "-o", options, "codeact", str(path))
+
+
 def mount_workspace(workdir: Path, size_mb: int | None, uid: int | None) -> bool:
     """A size-capped, nosuid, nodev tmpfs over the (empty) `workdir`, owned by `uid`."""
     if not (size_mb and os.geteuid() == 0) or any(workdir.iterdir()):
@@ -31,7 +36,7 @@ def mount_workspace(workdir: Path, size_mb: int | None, uid: int | None) -> bool
     options = f"size={size_mb}m,mode=0700,nosuid,nodev"
     if uid is not None:
         options += f",uid={uid},gid={uid}"
-    return _mount("-t", "tmpfs", "-o", options, "codeact-workspace", str(workdir))
+    return mount_tmpfs(workdir, options)
 
 
 def nosuid_bind(workdir: Path) -> bool:

@@ -37,7 +37,7 @@ from codeact.kernels import hostfs, slots
 from codeact.kernels.cgroups import SessionCgroups
 from codeact.kernels.isolation import TIERS, IsolationReport, bwrap_path, probe
 from codeact.kernels.jupyter import JupyterKernel, LaunchSpec, RuntimePaths
-from codeact.kernels.mounts import mount_workspace, nosuid_bind
+from codeact.kernels.mounts import mount_tmpfs, mount_workspace, nosuid_bind
 from codeact.kernels.seccomp import seccomp_program, supported
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,10 @@ MASKED_PROC_FILES = (
 )  # fmt: skip
 MASKED_PROC_DIRS = ("acpi", "asound", "scsi", "driver", "bus", "irq")
 MiB = 1024 * 1024
+# folders a caller's workspace may not be: they would be lent to the sandbox's uid
+SYSTEM_FOLDERS = {"/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib64", "/opt", "/proc",
+                  "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var"}  # fmt: skip
+SOCKET_DIR_OPTIONS = "size=1m,nr_inodes=64,mode=0755,nosuid,nodev,noexec"
 
 _stale_reclaimed = threading.Event()
 
@@ -73,7 +77,7 @@ class Limits:
     tmp_size_mb: int = 512
     open_files: int = 1024
     # total size of the workspace: a size-capped tmpfs, for workspaces the kernel creates itself
-    # when running as root (see quota.py)
+    # when running as root (see mounts.py)
     workspace_mb: int | None = 1024
     message_queue_bytes: int = 256 * 1024  # RLIMIT_MSGQUEUE (the default hard limit is 800 KiB)
     pending_signals: int = 1024  # RLIMIT_SIGPENDING
@@ -130,7 +134,6 @@ class SandboxKernel(JupyterKernel):
     def runtime_paths(self) -> RuntimePaths:
         assert self.slot is not None
         self.runtime_dir = self.slot.dir
-        (self.slot.dir / "sock").mkdir(mode=0o755, exist_ok=True)
         return RuntimePaths(self.slot.dir / "kernel.json", self.socket_dir / "kernel")
 
     @property
@@ -147,6 +150,7 @@ class SandboxKernel(JupyterKernel):
                 slots.reclaim_stale()
             self.slot = slots.acquire()
             try:
+                self._prepare_sockets(self.slot)
                 self._prepare_workspace(self.slot)
             except BaseException:
                 self._release_files()
@@ -169,7 +173,14 @@ class SandboxKernel(JupyterKernel):
         self._cgroup_procs = None
         self._cgroups.dirs.clear()
 
-    # --- the workspace --------------------------------------------------------------------------
+    # --- the slot's socket folder and the workspace ---------------------------------------------
+
+    def _prepare_sockets(self, slot: slots.Slot) -> None:
+        """The one folder of the slot the sandbox sees writable (and only while its kernel starts):
+        as root a tiny nosuid, nodev, noexec tmpfs of its own."""
+        self.socket_dir.mkdir(mode=0o755, exist_ok=True)
+        if os.geteuid() == 0 and mount_tmpfs(self.socket_dir, SOCKET_DIR_OPTIONS):
+            slot.record_mount(self.socket_dir)
 
     def _prepare_workspace(self, slot: slots.Slot) -> None:
         """Make the workspace the sandbox's, recording each step so that release undoes it."""
@@ -181,6 +192,8 @@ class SandboxKernel(JupyterKernel):
             elif uid is not None:
                 hostfs.lend(self.workdir, uid, uid)
             return
+        if str(self.workdir) in SYSTEM_FOLDERS:
+            raise ConfigError(f"the workspace cannot be {self.workdir}: give a project folder")
         info = os.stat(self.workdir)
         slot.record_lent(self.workdir, (info.st_uid, info.st_gid))
         if uid is not None:

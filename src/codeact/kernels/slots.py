@@ -211,7 +211,11 @@ def _candidates(uid_mode: bool) -> list[int]:
     if not uid_mode:
         return list(numbers)
     mapped = _mapped_uids()
-    free = [n for n in numbers if _unknown_id(n) and any(a <= n < b for a, b in mapped)]
+    busy = _running_uids()  # a uid someone else's process runs as is never ours to take
+    free = [
+        n for n in numbers
+        if n not in busy and _unknown_id(n) and any(a <= n < b for a, b in mapped)
+    ]  # fmt: skip
     if not free:
         raise KernelError(
             f"no uid in {low}-{high} is free for the sandbox (all are known users, or not mapped "
@@ -292,6 +296,16 @@ def _kill_session(state: SlotState) -> None:
     for pid in pids:
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
+
+
+def _running_uids() -> set[int]:
+    """The real uids of every process on the host."""
+    uids = set()
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                uids.add(os.stat(entry.path).st_uid)
+    return uids
 
 
 def _processes_of(uid: int) -> list[int]:

@@ -14,10 +14,15 @@ from codeact.server.events import EventBus
 from codeact.server.store import EventRecord, Store
 from codeact.types import Action, CodeAction, Message, Step, step_to_dict
 
+MAX_LIVE_OUTPUT = (
+    100_000  # characters of one cell's output streamed live; the step keeps its own cap
+)
+
 
 class Recorder:
     def __init__(self, store: Store, bus: EventBus, conversation_id: str) -> None:
         self.store, self.bus, self.conversation_id = store, bus, conversation_id
+        self.streamed = 0  # characters of the running cell's output streamed so far
         self.messages: list[Message] = []
         self.saved = 0  # how many of `messages` are in the log
         self.task_index = -1  # index of this turn's task message
@@ -58,10 +63,20 @@ class Recorder:
             self.flush()  # the run goes on; a final step is stored with the `run` event
 
     def on_action(self, action: Action) -> None:
+        self.streamed = 0
         if isinstance(action, CodeAction):
             self.flush(("code", {"code": action.code}))
 
     def on_output(self, text: str) -> None:
+        """Live output, capped per cell: sandboxed code can print without end, and every live
+        stream would hold it (the stored step has the collector's own head-and-tail cap)."""
+        if self.streamed >= MAX_LIVE_OUTPUT:
+            return
+        if self.streamed + len(text) >= MAX_LIVE_OUTPUT:
+            text = (
+                text[: MAX_LIVE_OUTPUT - self.streamed] + "\n[… more output; the step keeps it]\n"
+            )
+        self.streamed += len(text)
         self.bus.publish(
             self.conversation_id, {"id": None, "type": "output", "data": {"text": text}}
         )

@@ -2,15 +2,16 @@
 
 The workspace is written by sandboxed code, so every name in it may be a trap: a symlink to
 /etc/shadow, a FIFO that blocks whoever opens it, a directory swapped for a link between two
-calls. So paths are walked one component at a time with `openat` and O_NOFOLLOW (no `..`, no
-absolute paths, no links anywhere), files are opened non-blocking and must be regular files,
-sizes are capped, and uploads land through a fresh file renamed into place (never writing
-through whatever the code left under that name).
+calls. So paths are walked one component at a time without following links (codeact.kernels.
+hostfs, which the kernels use too; no `..`, no absolute paths), files are opened non-blocking and
+must be regular files, sizes are capped, and uploads land through a fresh file renamed into
+place (never writing through whatever the code left under that name).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import stat
@@ -19,11 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codeact.kernels import hostfs
+
 MAX_DEPTH = 32
 MAX_LISTED = 2000
 CHUNK = 64 * 1024
-_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
-_READ_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
 
 
 class WorkspaceError(Exception):
@@ -82,12 +83,9 @@ class Workspace:
 
     def open_file(self, path: str, max_bytes: int) -> OpenedFile:
         *folders, name = split_path(path)
-        with self._folder(folders) as folder:
-            fd = _open(name, _READ_FLAGS, folder, path)
+        with self._folder(folders) as folder, _refusals(path):
+            fd = hostfs.open_regular(folder, name)
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            os.close(fd)
-            raise WorkspaceError(f"{path!r} is not a regular file")
         if info.st_size > max_bytes:
             os.close(fd)
             raise FileTooLarge(f"{path!r} is {info.st_size} bytes, over the {max_bytes}-byte limit")
@@ -130,21 +128,13 @@ class Workspace:
 
     @contextlib.contextmanager
     def _folder(self, parts: list[str], create: bool = False) -> Iterator[int]:
-        """An fd of root/parts..., walked without following links (optionally creating folders)."""
-        fd = os.open(self.root, _DIR_FLAGS)
+        """An fd of root/parts..., walked without following links (optionally creating folders,
+        which then belong to the workspace's owner)."""
+        with _refusals("/".join(parts)):
+            fd = hostfs.open_dir(
+                self.root, "/".join(parts) or ".", create=create, on_create=self._give_to_owner
+            )
         try:
-            for i, part in enumerate(parts):
-                made = False
-                if create:
-                    with contextlib.suppress(FileExistsError):
-                        os.mkdir(part, 0o755, dir_fd=fd)
-                        made = True
-                where = "/".join(parts[: i + 1])
-                child = _open(part, _DIR_FLAGS | os.O_NONBLOCK, fd, where)
-                os.close(fd)
-                fd = child
-                if made:
-                    self._give_to_owner(fd)
             yield fd
         finally:
             os.close(fd)
@@ -158,12 +148,14 @@ class Workspace:
         os.fchown(fd, owner.st_uid, owner.st_gid)
 
 
-def _open(name: str, flags: int, folder: int, shown: str) -> int:
+@contextlib.contextmanager
+def _refusals(shown: str) -> Iterator[None]:
+    """hostfs's refusals as the API's errors: 404 for what is missing, 400 for the rest."""
     try:
-        return os.open(name, flags, dir_fd=folder)
+        yield
     except FileNotFoundError:
         raise FileMissing(f"no file {shown!r} in the workspace") from None
-    except OSError as exc:  # ELOOP: a symlink; ENOTDIR: a file where a folder should be
+    except OSError as exc:  # ELOOP: a symbolic link; ENOTDIR: a file where a folder should be
         raise WorkspaceError(f"{shown!r} cannot be opened: {_why(exc)}") from None
 
 
@@ -175,7 +167,7 @@ def _replace(temp: str, name: str, folder: int, shown: str) -> None:
 
 
 def _why(exc: OSError) -> str:
-    if exc.errno == 40:  # ELOOP
+    if exc.errno == errno.ELOOP:
         return "it is a symbolic link"
     return exc.strerror or type(exc).__name__
 

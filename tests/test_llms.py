@@ -16,7 +16,7 @@ import pytest
 from codeact import Agent, Message, get_llm
 from codeact.errors import ConfigError, LLMError
 from codeact.kernels.jupyter import JupyterKernel
-from codeact.llms import parse_spec
+from codeact.llms import check_spec, parse_spec
 from codeact.llms.scripted import ScriptedLLM
 
 
@@ -25,11 +25,38 @@ def test_parse_spec() -> None:
     assert parse_spec("local") == ("local", "")
     assert parse_spec("local:/m/x.gguf") == ("local", "/m/x.gguf")
     assert parse_spec("mypkg.llms.Custom:big") == ("mypkg.llms.Custom", "big")
+    assert parse_spec("openai:qwen2.5:7b") == ("openai", "qwen2.5:7b")
+    # module:Class:model, as documented; module:Class alone when the module has that class
+    assert parse_spec("mypkg.llms:Custom:big") == ("mypkg.llms:Custom", "big")
+    assert parse_spec("codeact.llms.scripted:ScriptedLLM") == (
+        "codeact.llms.scripted:ScriptedLLM",
+        "",
+    )
+    assert parse_spec("codeact.llms.scripted:ScriptedLLM:x.json") == (
+        "codeact.llms.scripted:ScriptedLLM",
+        "x.json",
+    )
+
+
+def test_a_colon_import_path_with_a_model_builds_that_class(tmp_path: Path) -> None:
+    replies = tmp_path / "replies.json"
+    replies.write_text('["<solution>4</solution>"]')
+    llm = get_llm(f"codeact.llms.scripted:ScriptedLLM:{replies}")
+    assert isinstance(llm, ScriptedLLM)
+    assert llm.complete([Message("user", "x")]).text == "<solution>4</solution>"
 
 
 def test_unknown_provider_is_a_clear_error() -> None:
-    with pytest.raises(ConfigError, match="unknown llm 'nope'; built-in: local, openai, scripted"):
+    with pytest.raises(ConfigError, match="unknown llm 'nope'; known: openai, local, scripted"):
         get_llm("nope:model")
+
+
+def test_an_option_a_backend_cannot_take_is_refused_before_it_is_built() -> None:
+    with pytest.raises(ConfigError, match=r"the llm 'scripted' takes no option 'base_url'; its "
+                       r"options: replies, name, task, delay, episode, max_tokens"):  # fmt: skip
+        get_llm("scripted", replies=["x"], base_url="http://x")
+    with pytest.raises(ConfigError, match="takes no option 'temprature'"):
+        check_spec("openai:gpt-4o", temprature=0.2)
 
 
 def test_dotted_path_provider_plugs_in_a_user_class() -> None:

@@ -46,16 +46,13 @@ from codeact.types import (
 
 StepCallback = Callable[[Step], None]
 ActionCallback = Callable[[Action], None]
-NEEDS_SOLUTION = (
-    "Please either run code or give your final answer between <solution> and </solution>."
-)
 
 
 class Agent:
     """A CodeAct agent session: an LLM, a kernel, an action format and tools.
 
-    `kernel=None` is allowed for the JSON and text formats, which call tools on the host and run
-    no code.
+    A kernel is only needed by formats that run code (`action_format.runs_code`); for the others
+    (JSON, text) a kernel named by a string is not built, and `kernel=None` is fine.
     """
 
     def __init__(
@@ -78,8 +75,8 @@ class Agent:
     ) -> None:
         check_limits(max_turns, max_tokens, max_seconds, exec_timeout)
         self.llm = _build_llm(llm)
-        self.kernel = _build_kernel(kernel)
         self.format = _build_format(action_format)
+        self.kernel = _build_kernel(kernel) if self.format.runs_code else _given(kernel)
         self.tools = list(tools)
         self.max_turns = max_turns
         self.max_tokens = max_tokens
@@ -120,6 +117,14 @@ class Agent:
         steps = self.trajectory.steps[self._runs[-1][1] :]
         seconds = time.perf_counter() - started
         return RunResult(self.trajectory.status, self.trajectory.answer, steps, seconds)
+
+    def preload(self, messages: Sequence[Message]) -> None:
+        """Start the conversation from earlier messages (a dialogue history): they follow the
+        system prompt, before the first `run()`."""
+        if self.trajectory.messages:
+            raise ConfigError("preload() comes before the first run()")
+        self._open()
+        self.trajectory.messages.extend(messages)
 
     def interrupt(self) -> None:
         """Stop the current run at once: a streamed reply at its next token, running code by a
@@ -207,7 +212,7 @@ class Agent:
         if isinstance(action, Reply):
             if not self.require_solution:
                 raise HandBack(action.text)
-            self._observe(NEEDS_SOLUTION)
+            self._observe(self.format.nudge)
             return
         exec_started = time.perf_counter()
         step.observation = self._execute(action, run)
@@ -303,6 +308,10 @@ def _build_kernel(kernel: Kernel | str | None) -> Kernel | None:
 
         return get_kernel(kernel)
     return kernel
+
+
+def _given(kernel: Kernel | str | None) -> Kernel | None:
+    return None if kernel is None or isinstance(kernel, str) else kernel
 
 
 def _build_format(fmt: ActionFormat | str) -> ActionFormat:

@@ -1,4 +1,22 @@
-"""The four seams of codeact. Every backend implements one of these; the agent knows nothing else."""
+"""The four seams of codeact. Every backend implements one of these; the agent knows nothing else.
+
+Backends are found by name (`codeact.registry`: built-ins, `codeact.<kind>` entry points, import
+paths) and built with keyword options (`--llm-opt`, `--kernel-opt`, `get_llm(spec, **options)`),
+checked against the constructor's signature before the run. The constructors follow one contract:
+
+- LLM: `Backend(model, **options)`, `model` being what follows the provider in the spec (left out
+  when the spec has none). Every backend takes `max_tokens` (a cap on the tokens of one reply; the
+  benchmark passes it to every backend). Optional class attributes declare capabilities:
+  `check_model(model)` (a cheap check, run before anything is built), `per_episode = True` (the
+  benchmark builds one per episode and passes `episode=`, a `codeact.bench.episode.Episode`;
+  the scripted, oracle and expert backends work so), `covers(task, action_format) -> bool`
+  (whether it can play that task in that format; the benchmark skips what it cannot) and
+  `thread_safe = False` (one request at a time: the server serializes the calls it shares).
+- Kernel: `Backend(workdir=None, *, timeout=..., **options)`; `start()` is idempotent (a started
+  kernel ignores it), and `tier` says how isolated the code is (codeact.kernels.isolation).
+- ActionFormat: `Backend(**options)`; a new instance per session, since a format may learn the
+  tools from `system_prompt`.
+"""
 
 from __future__ import annotations
 
@@ -42,11 +60,21 @@ class Tool(Protocol):
 
 @runtime_checkable
 class Kernel(Protocol):
-    """A stateful Python interpreter. State persists across `execute` calls until restart."""
+    """A stateful Python interpreter. State persists across `execute` calls until restart.
 
+    `name` names the backend (it is saved in trajectories). `tier` is its isolation, in the words
+    of codeact.kernels.isolation: "none" (the host's own process), "process", "namespaces",
+    "full", or "remote" (another machine). The CLI warns about anything less than a sandbox, so a
+    wrapper must pass on the tier of what it wraps (codeact.kernels.wrapper does).
+    """
+
+    name: str
+    tier: str
     workdir: Path
 
-    def start(self) -> None: ...
+    def start(self) -> None:
+        """Start the kernel; idempotent: a started kernel ignores it."""
+        ...
 
     def execute(
         self, code: str, *, timeout: float | None = None, on_output: OutputCallback | None = None
@@ -69,10 +97,22 @@ class Kernel(Protocol):
 
 @runtime_checkable
 class ActionFormat(Protocol):
-    """How actions are written (code, JSON, text): prompt, parser and observation rendering."""
+    """How actions are written (code, JSON, text, or a format of your own): the prompt, the parser
+    and its inverse, and how observations and actions are shown.
+
+    A format declares what the rest of the system would otherwise infer from its name:
+    `runs_code` (its actions are code, so the agent and the benchmark hand it a kernel), `nudge`
+    (what the model is told after a plain-language reply when only an answer or an action counts)
+    and `describe` (how the CLI names an action while it runs). `render_action` is the inverse of
+    `parse`: `parse(render_action(a))` gives `a` back, which is how one stored reference solution
+    is written out in every format. A format that runs code writes a `ToolCall` as code that makes
+    the call and prints its result.
+    """
 
     name: str
     stop: list[str]
+    runs_code: bool
+    nudge: str
 
     def system_prompt(self, tools: Sequence[Tool]) -> str: ...
 
@@ -82,6 +122,14 @@ class ActionFormat(Protocol):
 
     def clean(self, text: str) -> str:
         """The reply as kept in the history: cut after its one action, closing markup restored."""
+        ...
+
+    def render_action(self, action: Action) -> str:
+        """`action` as this format writes it; ValueError when the format cannot express it."""
+        ...
+
+    def describe(self, action: Action) -> str:
+        """A few words for the CLI while `action` runs ("running code", "calling lookup")."""
         ...
 
     def render_observation(self, observation: Observation | str) -> str: ...

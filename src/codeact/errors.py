@@ -7,7 +7,7 @@ CodeActError
 ├── KernelError                 the kernel could not start or answer
 ├── FormatError                 the model's reply could not be parsed; message is for the model
 └── AgentStop                   ends a run; carries no error for the user
-    ├── Finished                the model gave a final answer (<solution>)
+    ├── Finished                the model gave a final answer
     ├── HandBack                the model replied in plain language: the turn goes to the user
     ├── Interrupted             the user interrupted the run
     └── LimitExceeded           a budget ran out

@@ -21,11 +21,13 @@ from typing import Any
 
 import pytest
 
+from codeact.actions import FORMATS
 from codeact.bench.episode import FEEDBACK, run_episode
+from codeact.bench.oracle import reference_replies
 from codeact.bench.registry import BUILTIN, GROUPS, load_suite
 from codeact.bench.report import markdown, summarize, write_report
 from codeact.bench.runner import KEY_FIELDS, GridConfig, read_rows, run_grid
-from codeact.bench.suite import FORMATS, Task
+from codeact.bench.suite import Task
 from codeact.errors import ConfigError
 from codeact.kernels.jupyter import JupyterKernel
 from codeact.llms.scripted import ScriptedLLM
@@ -43,6 +45,12 @@ def my_benchmark() -> Iterator[ModuleType]:
     with pytest.MonkeyPatch.context() as mp:
         mp.syspath_prepend(str(EXAMPLES))
         yield importlib.import_module(SUITE)
+
+
+def _replies(task: Task, fmt: str) -> list[str]:
+    replies = reference_replies(task, fmt)
+    assert replies is not None
+    return replies
 
 
 def _task(module: ModuleType, task_id: str) -> Task:
@@ -87,7 +95,7 @@ def test_a_user_suite_loads_by_import_path(
     suite = load_suite(SUITE)
     assert suite is my_benchmark.SUITE
     assert [t.id for t in suite.tasks] == ["shop-basket", "shop-cheapest"]
-    assert all(set(t.reference) == set(FORMATS) for t in suite.tasks)
+    assert all(reference_replies(t, f) for t in suite.tasks for f in FORMATS)
 
 
 def test_an_unknown_suite_names_the_built_in_ones() -> None:
@@ -143,7 +151,7 @@ def test_feedback_counts_turns_over_the_whole_episode(
     """Code runs in a real kernel; the turns before and after the feedback all count."""
     task = _task(my_benchmark, "shop-basket")
     llm = ScriptedLLM([
-        task.reference["code"][0],  # runs the tools in the kernel, prints 7.5
+        _replies(task, "code")[0],  # runs the tools in the kernel, prints 7.5
         "<solution>7.0</solution>",
         "<execute>print(price('apple') * 6 + price('bread') * 2)</execute>",
         "<solution>7.5</solution>",
@@ -201,14 +209,14 @@ def atomic_task() -> Task:
 
 @pytest.mark.parametrize("fmt", ["json", "text"])
 def test_atomic_reference_replies_succeed(atomic_task: Task, fmt: str) -> None:
-    llm = ScriptedLLM(atomic_task.reference[fmt])
+    llm = ScriptedLLM(_replies(atomic_task, fmt))
     outcome = run_episode(atomic_task, llm, fmt, None, max_turns=5)
     assert outcome.success, outcome.trajectory.messages[-1].content
-    assert outcome.turns == len(atomic_task.reference[fmt])
+    assert outcome.turns == len(_replies(atomic_task, fmt))
 
 
 def test_atomic_reference_succeeds_in_code(atomic_task: Task, kernel: JupyterKernel) -> None:
-    llm = ScriptedLLM(atomic_task.reference["code"])
+    llm = ScriptedLLM(_replies(atomic_task, "code"))
     outcome = run_episode(atomic_task, llm, "code", kernel, max_turns=5)
     assert outcome.success and outcome.turns == 2
 
@@ -220,7 +228,7 @@ def _add_event(**changes: Any) -> str:
 
 
 def test_atomic_wrong_argument_fails_even_with_the_right_answer(atomic_task: Task) -> None:
-    solution = atomic_task.reference["json"][-1]  # the right final answer
+    solution = _replies(atomic_task, "json")[-1]  # the right final answer
     right = run_episode(atomic_task, ScriptedLLM([_add_event(), solution]), "json", None)
     assert right.success
     wrong = ScriptedLLM([_add_event(title="Book clubs"), solution])
@@ -239,7 +247,7 @@ def test_atomic_wrong_argument_fails_even_with_the_right_answer(atomic_task: Tas
 def test_atomic_judges_the_first_call_and_gives_no_feedback(
     atomic_task: Task, first: dict[str, str], then: dict[str, str], success: bool
 ) -> None:
-    solution = atomic_task.reference["json"][-1]
+    solution = _replies(atomic_task, "json")[-1]
     replies = [_add_event(**first), _add_event(**then), solution, solution]
     outcome = run_episode(atomic_task, ScriptedLLM(replies), "json", None, max_turns=10)
     assert outcome.success is success
@@ -337,7 +345,7 @@ def test_an_error_becomes_a_row_and_is_retried(my_benchmark: ModuleType, tmp_pat
 
 
 def test_an_unknown_format_or_engine_is_a_config_error(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="unknown formats"):
+    with pytest.raises(ConfigError, match="unknown format 'yaml'"):
         run_grid(_grid(tmp_path, suite="atomic", formats=["yaml"]))
     with pytest.raises(ConfigError, match="unknown engine"):
         run_grid(_grid(tmp_path, engine="threads"))
@@ -549,7 +557,10 @@ def test_the_oracle_skips_tasks_without_references(
 
     monkeypatch.setitem(sys.modules, "foreign_bench", _foreign_suite(with_reference=True))
     config = _grid(tmp_path, suite="foreign_bench", formats=["json"])
-    assert any("1 tasks have no json reference" in n for n in check_grid(config))
+    assert any(
+        "oracle: 1 tasks skipped in the json format (no reference solution" in n
+        for n in check_grid(config)
+    )
     rows = read_rows(run_grid(config))
     assert [(r["task"], r["success"]) for r in rows] == [("shop-a/b", True)]
     # a "/" in the id is part of the file name, not a folder
@@ -562,7 +573,7 @@ def test_a_suite_without_references_is_refused_for_the_oracle(
     my_benchmark: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "foreign_bench", _foreign_suite(with_reference=False))
-    with pytest.raises(ConfigError, match="no reference solutions in the code format"):
+    with pytest.raises(ConfigError, match=r"oracle cannot play any task .* in the code format"):
         run_grid(_grid(tmp_path, suite="foreign_bench"))
     assert not (tmp_path / "results.jsonl").exists()
 

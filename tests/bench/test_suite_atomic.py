@@ -12,9 +12,11 @@ import pytest
 from codeact.actions.code import CodeFormat
 from codeact.actions.json_call import JSONFormat
 from codeact.actions.text import TextFormat
+from codeact.bench.judges import execute
+from codeact.bench.oracle import reference_replies
 from codeact.bench.scoring import call_matches, matches
 from codeact.bench.suite import Call, Task
-from codeact.bench.tasks.atomic import PROMPT, SUITE, execute
+from codeact.bench.tasks.atomic import PROMPT, SUITE
 from codeact.kernels.jupyter import JupyterKernel
 from codeact.types import CodeAction, Finish, ToolCall
 
@@ -23,6 +25,12 @@ TASKS = SUITE.tasks
 
 def by_id(tasks: list[Task]) -> Any:
     return pytest.mark.parametrize("task", tasks, ids=[t.id for t in tasks])
+
+
+def _replies(task: Task, fmt_name: str) -> list[str]:
+    replies = reference_replies(task, fmt_name)
+    assert replies is not None
+    return replies
 
 
 def expected(task: Task) -> Call:
@@ -89,7 +97,7 @@ def test_tools_are_fresh_per_run() -> None:
 def test_json_reference_parses_to_the_expected_call(task: Task) -> None:
     fmt = JSONFormat()
     fmt.system_prompt(task.make_tools())
-    call, solution = task.reference["json"]
+    call, solution = _replies(task, "json")
     action = fmt.parse(call)
     assert isinstance(action, ToolCall)
     assert call_matches(Call(action.name, action.args), expected(task), task.check)
@@ -101,7 +109,7 @@ def test_json_reference_parses_to_the_expected_call(task: Task) -> None:
 def test_text_reference_parses_to_the_expected_call(task: Task) -> None:
     fmt = TextFormat()
     fmt.system_prompt(task.make_tools())
-    call, solution = task.reference["text"]
+    call, solution = _replies(task, "text")
     action = fmt.parse(call)
     assert isinstance(action, ToolCall)
     assert call_matches(Call(action.name, action.args), expected(task), task.check)
@@ -115,7 +123,7 @@ def test_text_reference_parses_to_the_expected_call(task: Task) -> None:
 @by_id(TASKS)
 def test_code_reference_prints_the_answer(task: Task, atomic_kernel: JupyterKernel) -> None:
     fmt = CodeFormat()
-    code, solution = task.reference["code"]
+    code, solution = _replies(task, "code")
     action = fmt.parse(code)
     assert isinstance(action, CodeAction)
     atomic_kernel.register_tools(task.make_tools())

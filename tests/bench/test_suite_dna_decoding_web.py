@@ -14,6 +14,7 @@ import pytest
 
 from codeact.actions.json_call import JSONFormat
 from codeact.actions.text import TextFormat
+from codeact.bench.oracle import reference_replies
 from codeact.bench.scoring import matches
 from codeact.bench.suite import Suite, Task, answer_text
 from codeact.bench.tasks import decoding, dna, web
@@ -58,19 +59,20 @@ def test_code_reference_solves_the_task(
 ) -> None:
     kernel = kernels[suite]
     kernel.register_tools(task.make_tools())
-    reply = task.reference["code"][0]
-    code = reply.removeprefix("<execute>").removesuffix("</execute>").strip()
-    obs = kernel.execute(code)
+    assert task.reference is not None and task.reference.code is not None
+    obs = kernel.execute(task.reference.code)
     assert obs.error is None, str(obs)
     assert matches(obs.output.strip(), task.answer, task.check), (obs.output, task.answer)
-    assert task.reference["code"][-1] == f"<solution>{answer_text(task.answer)}</solution>"
+    replies = reference_replies(task, "code")
+    assert replies is not None
+    assert replies[-1] == f"<solution>{answer_text(task.answer)}</solution>"
 
 
 @pytest.mark.parametrize("fmt_name", ["json", "text"])
 @pytest.mark.parametrize(("suite", "task"), CASES, ids=IDS)
 def test_tool_call_reference_solves_the_task(suite: str, task: Task, fmt_name: str) -> None:
-    replies = task.reference[fmt_name]
-    assert 2 <= len(replies) <= MAX_REPLIES
+    replies = reference_replies(task, fmt_name)
+    assert replies is not None and 2 <= len(replies) <= MAX_REPLIES
     tools = task.make_tools()  # fresh state for this replay
     by_name = {t.name: t for t in tools}
     fmt: JSONFormat | TextFormat = JSONFormat()

@@ -21,6 +21,7 @@ import pytest
 
 from codeact.actions.json_call import JSONFormat
 from codeact.actions.text import TextFormat
+from codeact.bench.oracle import reference_replies
 from codeact.bench.scoring import call_matches, matches
 from codeact.bench.suite import Call, Suite, Task, answer_text
 from codeact.bench.tasks import trade, travel
@@ -52,8 +53,14 @@ def kernels(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Jupy
         kernel.shutdown()
 
 
+def _replies(task: Task, fmt_name: str) -> list[str]:
+    replies = reference_replies(task, fmt_name)
+    assert replies is not None, f"{task.id} has no {fmt_name} reference"
+    return replies
+
+
 def _code(task: Task) -> str:
-    found = _EXECUTE.search(task.reference["code"][0])
+    found = _EXECUTE.search(_replies(task, "code")[0])
     assert found is not None, "the code reference has no <execute> block"
     return found.group(1)
 
@@ -61,10 +68,10 @@ def _code(task: Task) -> str:
 def _parse_all(task: Task, fmt_name: str) -> list[Any]:
     tools = task.make_tools()
     if fmt_name == "json":
-        return [JSONFormat().parse(reply) for reply in task.reference["json"]]
+        return [JSONFormat().parse(reply) for reply in _replies(task, "json")]
     fmt = TextFormat()
     fmt.system_prompt(tools)
-    return [fmt.parse(reply) for reply in task.reference["text"]]
+    return [fmt.parse(reply) for reply in _replies(task, "text")]
 
 
 # --- the suites ------------------------------------------------------------------------------
@@ -103,13 +110,13 @@ def test_code_reference_prints_the_answer(
     assert obs.error is None, str(obs)
     printed = obs.output.strip()
     assert matches(printed, task.answer, task.check), f"printed {printed!r}, truth {task.answer!r}"
-    assert task.reference["code"][1] == f"<solution>{answer_text(task.answer)}</solution>"
+    assert _replies(task, "code")[1] == f"<solution>{answer_text(task.answer)}</solution>"
 
 
 @pytest.mark.parametrize("fmt_name", ["json", "text"])
 @pytest.mark.parametrize(("suite", "task"), CASES)
 def test_tool_call_references_replay(suite: str, task: Task, fmt_name: str) -> None:
-    replies = task.reference[fmt_name]
+    replies = _replies(task, fmt_name)
     assert len(replies) <= 9  # at most 8 calls, then the answer, within the 10-turn limit
     tools = {t.name: t for t in task.make_tools()}  # fresh state for this replay
     actions = _parse_all(task, fmt_name)

@@ -8,8 +8,8 @@ from contextlib import AbstractContextManager
 
 import pytest
 
-from codeact.bench.suite import Submission
 from codeact.contracts import Kernel
+from codeact.data.envs.base import Submission
 from codeact.data.envs.code import CodeEnv, CodingProblem
 from codeact.data.envs.denotation import check_denotation, split_answer
 from codeact.data.envs.household import Household, HouseholdEnv, HouseholdTask

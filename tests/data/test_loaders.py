@@ -22,7 +22,7 @@ def test_every_environment_is_a_benchmark_suite_with_two_splits() -> None:
         assert not {(t.prompt, t.setup) for t in train.tasks} & {
             (t.prompt, t.setup) for t in test.tasks
         }
-        assert all(t.domain == env and t.expert and t.grade for t in train.tasks)
+        assert all(t.domain == env and t.expert and t.judge for t in train.tasks)
 
 
 def test_unknown_environment_and_split_are_clear_errors() -> None:

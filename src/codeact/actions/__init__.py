@@ -1,11 +1,15 @@
-"""Action formats: how the model writes actions (code, JSON, text), one module each."""
+"""Action formats: how the model writes actions (code, JSON, text), one module each.
+
+Formats are found like every other backend (`codeact.registry`): a built-in name, a
+`codeact.formats` entry point, or an import path. The built-ins use nothing the others cannot.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from codeact.contracts import ActionFormat
-from codeact.registry import resolve
+from codeact.registry import build, registered
 
 FORMATS = {
     "code": "codeact.actions.code:CodeFormat",
@@ -14,9 +18,14 @@ FORMATS = {
 }
 
 
-def get_format(name: str = "code", **options: Any) -> ActionFormat:
-    fmt: ActionFormat = resolve("formats", name, FORMATS)(**options)
+def get_format(name: str = "code", /, **options: Any) -> ActionFormat:
+    fmt: ActionFormat = build("formats", name, FORMATS, **options)
     return fmt
 
 
-__all__ = ["FORMATS", "get_format"]
+def format_names() -> list[str]:
+    """The formats found here: the built-in ones, then those installed as entry points."""
+    return registered("formats", FORMATS)
+
+
+__all__ = ["FORMATS", "format_names", "get_format"]

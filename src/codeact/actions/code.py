@@ -19,19 +19,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
-from codeact.actions.common import render_observation
+from codeact.actions.base import BaseFormat, call_as_code
 from codeact.actions.templates import template
 from codeact.contracts import Tool
 from codeact.errors import FormatError
-from codeact.types import Action, CodeAction, Finish, Observation, Reply
+from codeact.types import Action, CodeAction, Finish, Reply, ToolCall
 
 _OPENERS = re.compile(r"<execute>|<solution>|```(?:python|py|python3)?[ \t]*\n", re.IGNORECASE)
 _CLOSERS = {"<execute>": "</execute>", "<solution>": "</solution>"}
 
 
-class CodeFormat:
+class CodeFormat(BaseFormat):
     name = "code"
     stop: ClassVar[list[str]] = ["</execute>"]
+    runs_code = True
+    nudge = "Please either run code or give your final answer between <solution> and </solution>."
 
     def system_prompt(self, tools: Sequence[Tool]) -> str:
         tools_text = ""
@@ -60,8 +62,9 @@ class CodeFormat:
         block = _find_block(text)
         return text if block is None else text[: block.end] + block.closer
 
-    def render_observation(self, observation: Observation | str) -> str:
-        return render_observation(observation)
+    def render_act(self, action: CodeAction | ToolCall) -> str:
+        code = action.code if isinstance(action, CodeAction) else call_as_code(action)
+        return "<execute>\n" + code.strip("\n") + "\n</execute>"
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """What the tool-call formats (json, text) share: reading <solution>, picking the first valid
-attempt, plain replies, and the observation wording."""
+attempt, and plain replies."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from codeact.errors import FormatError
-from codeact.types import Action, Finish, Observation, Reply
+from codeact.types import Action, Finish, Reply
 
 
 @dataclass
@@ -56,7 +56,3 @@ def plain_reply(text: str, call_syntax: str, closers: Iterable[tuple[str, str]] 
                 f"Write {opener}, then the content, then {closer}."
             )
     return Reply(text.strip())
-
-
-def render_observation(observation: Observation | str) -> str:
-    return f"Observation:\n{observation}"

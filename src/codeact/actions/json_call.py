@@ -30,17 +30,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
 
-from codeact.actions.common import (
-    Attempt,
-    first_valid,
-    plain_reply,
-    read_solution,
-    render_observation,
-)
+from codeact.actions.base import BaseFormat
+from codeact.actions.common import Attempt, first_valid, plain_reply, read_solution
 from codeact.actions.templates import template
 from codeact.contracts import Tool
 from codeact.errors import FormatError
-from codeact.types import Action, Observation, ToolCall
+from codeact.types import Action, CodeAction, ToolCall
 
 _OPENERS = re.compile(r"<solution>|```json[ \t]*\n|\{(?=\s*[\"'])", re.IGNORECASE)
 _FENCE = "```"
@@ -48,9 +43,12 @@ _EXAMPLE = '{"tool": "TOOL_NAME", "args": {"ARGUMENT_NAME": VALUE}}'
 _DECODER = json.JSONDecoder()
 
 
-class JSONFormat:
+class JSONFormat(BaseFormat):
     name = "json"
     stop: ClassVar[list[str]] = ["Observation:"]
+    nudge = (
+        "Please either call a tool or give your final answer between <solution> and </solution>."
+    )
 
     def system_prompt(self, tools: Sequence[Tool]) -> str:
         tools_text = ""
@@ -75,8 +73,10 @@ class JSONFormat:
             return text  # the model should see what it wrote next to the error
         return _close_fence(text, found.end) + found.restore
 
-    def render_observation(self, observation: Observation | str) -> str:
-        return render_observation(observation)
+    def render_act(self, action: CodeAction | ToolCall) -> str:
+        if isinstance(action, CodeAction):
+            return super().render_act(action)
+        return json.dumps({"tool": action.name, "args": action.args}, ensure_ascii=False)
 
 
 def _scan(text: str) -> Iterator[Attempt]:

@@ -32,17 +32,12 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar
 
-from codeact.actions.common import (
-    Attempt,
-    first_valid,
-    plain_reply,
-    read_solution,
-    render_observation,
-)
+from codeact.actions.base import BaseFormat
+from codeact.actions.common import Attempt, first_valid, plain_reply, read_solution
 from codeact.actions.templates import template
 from codeact.contracts import Tool
 from codeact.errors import FormatError
-from codeact.types import Action, Observation, ToolCall
+from codeact.types import Action, CodeAction, ToolCall
 
 _OPENERS = re.compile(r"<solution>|\bAction:")
 _END = "End Action"
@@ -52,16 +47,19 @@ _QUOTES = "\"'"
 _NOT_A_LITERAL = (ValueError, SyntaxError, TypeError, MemoryError, RecursionError)
 
 
-class TextFormat:
+class TextFormat(BaseFormat):
     name = "text"
     stop: ClassVar[list[str]] = [_END]
+    nudge = (
+        "Please either call a tool or give your final answer between <solution> and </solution>."
+    )
 
     def __init__(self, tools: Sequence[Tool] = ()) -> None:
-        self._params = _parameters(tools)
+        self._learn(tools)
 
     def system_prompt(self, tools: Sequence[Tool]) -> str:
         # parse() maps positional arguments onto the parameters of the tools the model was shown
-        self._params = _parameters(tools)
+        self._learn(tools)
         tools_text = ""
         if tools:
             lines = "\n".join(_tool_line(t) for t in tools)
@@ -84,8 +82,18 @@ class TextFormat:
             return text  # the model should see what it wrote next to the error
         return text[: found.end] + found.restore
 
-    def render_observation(self, observation: Observation | str) -> str:
-        return render_observation(observation)
+    def render_act(self, action: CodeAction | ToolCall) -> str:
+        if isinstance(action, CodeAction):
+            return super().render_act(action)
+        schema = self._schemas.get(action.name)
+        if schema is None:
+            raise ValueError(f"the text format was shown no tool {action.name!r}")
+        values = ", ".join(repr(v) for v in _positional(action, schema))
+        return f"Action: {action.name}{', ' + values if values else ''} {_END}"
+
+    def _learn(self, tools: Sequence[Tool]) -> None:
+        self._schemas = {t.name: t.json_schema().get("parameters", {}) for t in tools}
+        self._params = {name: list(s.get("properties", {})) for name, s in self._schemas.items()}
 
     def _scan(self, text: str) -> Iterator[Attempt]:
         pos = 0
@@ -183,8 +191,28 @@ def _value(item: str) -> Any:
     return item
 
 
-def _parameters(tools: Sequence[Tool]) -> dict[str, list[str]]:
-    return {t.name: list(_properties(t)) for t in tools}
+def _positional(call: ToolCall, schema: dict[str, Any]) -> list[Any]:
+    """The call's arguments in parameter order, up to the last one given. A skipped optional
+    parameter is written as the default its schema shows, which is the same call: the tool gets
+    what it would have had without it."""
+    properties: dict[str, Any] = schema.get("properties", {})
+    params = list(properties)
+    unknown = sorted(set(call.args) - set(params))
+    if unknown:
+        raise ValueError(f"{call.name} has no parameters {unknown}")
+    last = max((params.index(k) for k in call.args), default=-1)
+    values = []
+    for param in params[: last + 1]:
+        if param in call.args:
+            values.append(call.args[param])
+        elif "default" in properties[param]:
+            values.append(properties[param]["default"])
+        else:
+            raise ValueError(
+                f"text actions are positional: {call.name} needs {param!r} (it shows no default) "
+                "before the arguments given after it"
+            )
+    return values
 
 
 def _properties(t: Tool) -> dict[str, Any]:

@@ -5,10 +5,9 @@ it has left."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from codeact.contracts import ActionFormat, Tool
-from codeact.types import Observation
+from codeact.types import Action, Observation
 
 
 class Budget:
@@ -39,20 +38,28 @@ class Budget:
 
 
 class Countdown:
-    """An action format that ends every observation with the budget left (the countdown)."""
+    """An action format that ends every observation with the budget left (the countdown); all
+    else is the wrapped format's."""
 
     def __init__(self, inner: ActionFormat, budget: Budget) -> None:
         self.inner, self.budget = inner, budget
         self.name, self.stop = inner.name, inner.stop
+        self.runs_code, self.nudge = inner.runs_code, inner.nudge
 
     def system_prompt(self, tools: Sequence[Tool]) -> str:
         return self.inner.system_prompt(tools)
 
-    def parse(self, text: str) -> Any:
+    def parse(self, text: str) -> Action:
         return self.inner.parse(text)
 
     def clean(self, text: str) -> str:
         return self.inner.clean(text)
+
+    def render_action(self, action: Action) -> str:
+        return self.inner.render_action(action)
+
+    def describe(self, action: Action) -> str:
+        return self.inner.describe(action)
 
     def render_observation(self, observation: Observation | str) -> str:
         self.budget.used += 1  # each observation answers one turn

@@ -12,29 +12,42 @@ solution left.").
 
 Turns are LLM calls, counted over the whole episode (failures count every turn they used), as in
 the paper. Atomic cases are judged on the FIRST tool call the model makes: its name and
-normalized arguments against the expected call, and its executed result against the expected one.
+normalized arguments against the expected call, and its executed result against the expected one
+(codeact.bench.judges, where a task may plug in its own judge). Atomic cases get no feedback.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
 
 from codeact.actions import get_format
 from codeact.agent import Agent
 from codeact.bench.countdown import Budget, Countdown
-from codeact.bench.recording import CallLog, recording
-from codeact.bench.scoring import call_matches, matches
-from codeact.bench.suite import Submission, Task
-from codeact.contracts import LLM, Kernel, Tool
+from codeact.bench.judges import Evidence, KernelFactory, fresh_kernel, judge_of
+from codeact.bench.recording import recording
+from codeact.bench.suite import HistoryItem, Task
+from codeact.contracts import LLM, ActionFormat, Kernel, Tool
 from codeact.errors import KernelError
-from codeact.types import Trajectory
+from codeact.types import Message, Observation, Trajectory
 
 PROTOCOLS = ("pass@1", "feedback")
 FEEDBACK = "Your answer is incorrect. Please try again."
+
+
+@dataclass
+class Episode:
+    """What a per-episode LLM backend is given (contracts.py): the task, the format under test
+    (the agent's own instance), the tools the agent was given, and the episode's seed."""
+
+    task: Task
+    format: ActionFormat
+    tools: list[Tool]
+    seed: int = 0
+
+
+LLMFactory = Callable[[Episode], LLM]
 
 
 @dataclass
@@ -52,46 +65,54 @@ class Outcome:
 
 def run_episode(
     task: Task,
-    llm: LLM,
-    action_format: str,
+    llm: LLM | LLMFactory,
+    action_format: str | ActionFormat,
     kernel: Kernel | None,
     *,
     protocol: str = "feedback",
     max_turns: int = 10,
     exec_timeout: float = 30.0,
+    seed: int = 0,
     max_solutions: int | None = None,
     countdown: bool = False,
-    new_kernel: Callable[[], AbstractContextManager[Kernel]] | None = None,
+    new_kernel: KernelFactory = fresh_kernel,
 ) -> Outcome:
+    """Run one episode. `llm` is a model, or a factory that builds one for this episode;
+    `new_kernel` gives the judge a fresh kernel for checks that run code."""
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; choose from {', '.join(PROTOCOLS)}")
-    tools = task.make_tools()
-    log: CallLog | None = None
-    if task.atomic:
-        tools, log = recording(tools)
-    kernel = kernel if action_format == "code" else None
+    fmt = _format(action_format)
+    kernel = kernel if fmt.runs_code else None
     if task.setup:
         _prepare(task, kernel, exec_timeout)
+    task_tools = task.tools(seed)
+    tools, log = recording(task_tools)
     budget = Budget(max_turns, max_solutions) if countdown else None
-    fmt = get_format(action_format)
+    played = Countdown(fmt, budget) if budget else fmt  # the agent's own format instance
+    model = llm if isinstance(llm, LLM) else llm(Episode(task, played, tools, seed))
     agent = Agent(
-        llm,
+        model,
         kernel,
         tools=tools,
-        action_format=Countdown(fmt, budget) if budget else fmt,
+        action_format=played,
         max_turns=max_turns,
         exec_timeout=exec_timeout,
         require_solution=True,
+        system_prompt=_system_prompt(task, fmt, tools),
     )
+    if task.history:
+        agent.preload(render_history(task.history, fmt))
+    judge = judge_of(task)
     started = time.perf_counter()
-    message = f"{task.prompt}\n\n{budget.intro()}" if budget else task.prompt
+    message = task.prompt_for(fmt)
+    message = f"{message}\n\n{budget.intro()}" if budget else message
     solutions, success = 0, False
     while True:
         agent.max_turns = max_turns - agent.trajectory.turns
         agent.run(message)
         traj = agent.trajectory  # the whole episode: its turns all count
         solutions += traj.status == "finished"
-        success = judge(task, traj, log, tools, new_kernel or _default_kernel)
+        success = judge(Evidence(task, traj, list(log.calls), seed, task_tools, new_kernel))
         retry = protocol == "feedback" and traj.status == "finished" and not task.atomic
         out_of_answers = max_solutions is not None and solutions >= max_solutions
         if success or not retry or out_of_answers or traj.turns >= max_turns:
@@ -107,20 +128,18 @@ def run_episode(
     )  # fmt: skip
 
 
-def judge(
-    task: Task,
-    traj: Trajectory,
-    log: CallLog | None,
-    tools: Sequence[Tool] = (),
-    new_kernel: Callable[[], AbstractContextManager[Kernel]] | None = None,
-) -> bool:
-    if task.expected_call is not None:
-        return _judge_call(task, log)
-    if traj.status != "finished" or traj.answer is None:
-        return False
-    if task.grade is not None:
-        return task.grade(Submission(traj.answer, tools, new_kernel or _default_kernel))
-    return matches(traj.answer, task.answer, task.check)
+def render_history(history: Sequence[HistoryItem], fmt: ActionFormat) -> list[Message]:
+    """A dialogue history as the model under `fmt` sees it: an action is the assistant's turn as
+    the format writes it, an observation the result that came back, a message itself."""
+    messages = []
+    for item in history:
+        if isinstance(item, Message):
+            messages.append(item)
+        elif isinstance(item, Observation):
+            messages.append(Message("user", fmt.render_observation(item)))
+        else:
+            messages.append(Message("assistant", fmt.render_action(item)))
+    return messages
 
 
 def errors_recovered(traj: Trajectory) -> int:
@@ -139,7 +158,7 @@ def errors_recovered(traj: Trajectory) -> int:
 def _prepare(task: Task, kernel: Kernel | None, timeout: float) -> None:
     """Run the task's setup code (its data, imports) in the kernel before the model starts."""
     if kernel is None:
-        raise KernelError(f"{task.id}: its setup needs a kernel (use the code format)")
+        raise KernelError(f"{task.id}: its setup needs a kernel (use a format that runs code)")
     kernel.start()
     obs = kernel.execute(task.setup, timeout=timeout)
     if not obs.ok:
@@ -147,22 +166,11 @@ def _prepare(task: Task, kernel: Kernel | None, timeout: float) -> None:
         raise KernelError(f"{task.id}: the task's setup failed in the kernel: {detail}")
 
 
-def _default_kernel() -> AbstractContextManager[Kernel]:
-    from codeact.kernels import get_kernel
-
-    kernel = get_kernel("sandbox", timeout=30)
-    kernel.start()
-    return kernel  # a Kernel is a context manager: leaving it shuts the kernel down
+def _system_prompt(task: Task, fmt: ActionFormat, tools: list[Tool]) -> str | None:
+    if task.system_prompt is None:
+        return None
+    return f"{task.system_prompt.rstrip()}\n\n{fmt.system_prompt(tools)}"
 
 
-def _judge_call(task: Task, log: CallLog | None) -> bool:
-    if log is None or not log.calls or task.expected_call is None:
-        return False
-    call, result = log.calls[0]
-    if isinstance(result, Exception):
-        return False
-    return call_matches(call, task.expected_call, task.check) and _same_result(result, task)
-
-
-def _same_result(result: Any, task: Task) -> bool:
-    return matches(result, task.answer, task.check)
+def _format(action_format: str | ActionFormat) -> ActionFormat:
+    return get_format(action_format) if isinstance(action_format, str) else action_format

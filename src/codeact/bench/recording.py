@@ -1,17 +1,18 @@
-"""Tools that remember their calls, so an atomic case can judge the first call the model made."""
+"""Tools that remember their calls, so that a judge sees every call an episode made."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from codeact.bench.suite import Call
 from codeact.contracts import Tool
+from codeact.types import ToolCall
 
 
 @dataclass
 class CallLog:
-    calls: list[tuple[Call, Any]] = field(default_factory=list)  # (call, result or exception)
+    calls: list[tuple[ToolCall, Any]] = field(default_factory=list)  # (call, result or exception)
 
 
 class RecordingTool:
@@ -28,9 +29,21 @@ class RecordingTool:
         return self.inner.json_schema()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        call = Call(self.name, _by_keyword(self.inner, args, kwargs))
+        named = _by_keyword(self.inner, args, kwargs)
+        return self._record(named, lambda: self.inner(*args, **kwargs))
+
+    def invoke(self, arguments: Mapping[str, Any]) -> Any:
+        """A call by name (JSON and text formats), passed on as the inner tool takes it."""
+        invoke = getattr(self.inner, "invoke", None)
+        named = _by_keyword(self.inner, (), dict(arguments))
+        if callable(invoke):
+            return self._record(named, lambda: invoke(arguments))
+        return self._record(named, lambda: self.inner(**arguments))
+
+    def _record(self, named: dict[str, Any], run: Callable[[], Any]) -> Any:
+        call = ToolCall(self.name, named)
         try:
-            result = self.inner(*args, **kwargs)
+            result = run()
         except Exception as exc:
             self.log.calls.append((call, exc))
             raise

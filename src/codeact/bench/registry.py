@@ -8,6 +8,8 @@ benchmark needs no change to the harness:
     mybench = "mypkg.mybench"
 
 A registered suite is found by its entry point's name and by its own name (`Suite.name`) too.
+A module with `make_suite(argument)` instead of a SUITE is a suite that takes an argument:
+`NAME:ARGUMENT` (the training-data environments: `data:math:train`).
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ BUILTIN = {
     "decoding": "codeact.bench.tasks.decoding",
     "web": "codeact.bench.tasks.web",
     "atomic": "codeact.bench.tasks.atomic",
-    "data": "codeact.data.envs",  # the training-data environments: data:ENV:SPLIT[:PATH]
 }
+# built-in suites that take an argument: the training-data environments, data:ENV:SPLIT[:PATH]
+PARAMETRIZED = {"data": "codeact.data.envs"}
 # the multi-tool, multi-turn suite (M3ToolEval-style) is the five domains together
 GROUPS = {"multiturn": ["travel", "trade", "dna", "decoding", "web"]}
 
@@ -47,8 +50,9 @@ def load_suite(name: str) -> Suite:
 
 
 def _find(name: str) -> Any:
-    if name in BUILTIN:
-        return importlib.import_module(BUILTIN[name])
+    builtin = {**BUILTIN, **PARAMETRIZED}
+    if name in builtin:
+        return importlib.import_module(builtin[name])
     registered = entry_points(group="codeact.benchmarks")
     for ep in registered:
         if ep.name == name:
@@ -61,7 +65,8 @@ def _find(name: str) -> Any:
             suite = found if isinstance(found, Suite) else getattr(found, "SUITE", None)
             if isinstance(suite, Suite) and suite.name == name:
                 return suite
-        known = ", ".join([*BUILTIN, *GROUPS, *(ep.name for ep in registered)])
+        takes = [f"{n}:…" for n in PARAMETRIZED]
+        known = ", ".join([*BUILTIN, *GROUPS, *takes, *(ep.name for ep in registered)])
         raise ConfigError(f"unknown suite {name!r} ({exc}); known: {known}") from exc
 
 

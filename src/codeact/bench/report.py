@@ -1,6 +1,8 @@
 """Paper-style tables from a results file: success rate and average turns per model and format.
 
 Average turns are taken over all tasks, failures counting the turns they used, as in the paper.
+Tasks marked unsolvable are reported apart: they count in neither the success rate nor the turns,
+and the table says how many there were and how many were solved anyway.
 `write_report` writes report.md, report.csv and report.png (matplotlib) next to the results.
 """
 
@@ -12,16 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codeact.actions import FORMATS
 from codeact.bench.runner import read_rows
-from codeact.bench.suite import FORMATS
 
 
 @dataclass
 class Cell:
-    n: int
+    n: int  # episodes counted (tasks marked unsolvable are not)
     success_pct: float
     avg_turns: float
     errors: int
+    unsolvable: int = 0  # episodes of tasks marked unsolvable, reported apart
+    unsolvable_solved: int = 0
 
 
 Table = dict[str, dict[str, Cell]]  # model -> format -> cell
@@ -32,12 +36,18 @@ def summarize(rows: list[dict[str, Any]]) -> Table:
     for row in rows:
         groups[(row["model"], row["format"])].append(row)
     table: Table = defaultdict(dict)
-    for (model, fmt), group in sorted(groups.items()):
+    for (model, fmt), rows_ in sorted(groups.items()):
+        group = [r for r in rows_ if not r.get("unsolvable")]
+        apart = [r for r in rows_ if r.get("unsolvable")]
         n = len(group)
         wins = sum(bool(r.get("success")) for r in group)
         turns = [r.get("turns", r.get("max_turns", 0)) or 0 for r in group]
         errors = sum(bool(r.get("error")) for r in group)
-        table[model][fmt] = Cell(n, 100.0 * wins / n, sum(turns) / n, errors)
+        solved_apart = sum(bool(r.get("success")) for r in apart)
+        table[model][fmt] = Cell(
+            n, 100.0 * wins / n if n else 0.0, sum(turns) / n if n else 0.0, errors,
+            len(apart), solved_apart,
+        )  # fmt: skip
     return dict(table)
 
 
@@ -68,7 +78,21 @@ def markdown(table: Table, title: str) -> str:
         row.append(str(max(c.n for c in cells.values())))
         lines.append("| " + " | ".join(row) + " |")
     lines += ["", "Best per model in bold (highest success, fewest turns)."]
+    note = unsolvable_note(table)
+    if note:
+        lines += ["", note]
     return "\n".join(lines) + "\n"
+
+
+def unsolvable_note(table: Table) -> str | None:
+    """What the table leaves out: the episodes of tasks marked unsolvable."""
+    apart = [
+        f"{model} ({fmt}): {c.unsolvable} episodes, {c.unsolvable_solved} solved anyway"
+        for model, cells in table.items() for fmt, c in cells.items() if c.unsolvable
+    ]  # fmt: skip
+    return (
+        "Not counted above, tasks marked unsolvable: " + "; ".join(apart) + "." if apart else None
+    )
 
 
 def _mark(text: str, is_best: bool) -> str:
@@ -78,12 +102,13 @@ def _mark(text: str, is_best: bool) -> str:
 def write_csv(table: Table, path: Path) -> None:
     with path.open("w", newline="") as f:
         out = csv.writer(f)
-        out.writerow(["model", "format", "n", "success_pct", "avg_turns", "errors"])
+        out.writerow(["model", "format", "n", "success_pct", "avg_turns", "errors", "unsolvable"])
         for model, cells in table.items():
             for fmt, c in cells.items():
-                out.writerow(
-                    [model, fmt, c.n, f"{c.success_pct:.2f}", f"{c.avg_turns:.3f}", c.errors]
-                )
+                out.writerow([
+                    model, fmt, c.n, f"{c.success_pct:.2f}", f"{c.avg_turns:.3f}", c.errors,
+                    c.unsolvable,
+                ])  # fmt: skip
 
 
 def plot(table: Table, path: Path, title: str) -> None:

@@ -7,11 +7,19 @@ interrupted run loses nothing. Each row's trajectory is saved under `OUT/traject
 Engines: `process` (a local process pool, the default), `serial` (in this process), and `ray`
 (`pip install 'codeact[ray]'`; connects to a running cluster or starts a local one).
 
-The model `oracle` replays each task's reference solution for the format with the scripted LLM;
-tasks without a reference for a format are skipped, with a notice. `scripted:FILE` models get
-the replies the file gives each task (see codeact.llms.scripted). The model `expert` is the task's
-own reactive teacher (data environments), with the options `llm_options["expert"]` gives it
-(`mistakes`: how often it errs first and then recovers).
+Models and formats are whatever the registries find (built-ins, entry points, import paths); the
+runner asks them what they need rather than knowing their names. A format that runs code gets a
+fresh kernel per episode. A backend that declares `per_episode` is built for each episode: the
+scripted LLM; the `oracle`, which replays each task's reference written in the format under test;
+the `expert`, which plays a task's own reactive teacher (data environments; its option `mistakes`
+is how often it errs first and then recovers). One that declares `covers(task, format)` is only
+given the tasks it covers (the others are skipped, with a notice). Options (`llm_options`, e.g.
+`max_tokens`) go to every backend's constructor and are checked against it before any episode
+runs.
+
+Each job carries its task when the task pickles, so workers do not rebuild the suite; any error in
+an episode, a suite's `make_tools` included, becomes an error row (retried on the next run), never
+a crashed grid.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import atexit
 import functools
 import json
 import os
+import pickle
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -30,15 +39,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from codeact.bench.episode import PROTOCOLS, run_episode
+from codeact.actions import FORMATS, get_format
+from codeact.bench.episode import PROTOCOLS, Episode, LLMFactory, run_episode
 from codeact.bench.registry import load_suite
-from codeact.bench.suite import FORMATS, Suite, Task
-from codeact.contracts import LLM, Kernel
-from codeact.errors import CodeActError, ConfigError, MissingDependency
+from codeact.bench.suite import Suite, Task
+from codeact.contracts import LLM, ActionFormat, Kernel
+from codeact.errors import ConfigError, MissingDependency
 from codeact.kernels.pool import KernelPool
+from codeact.llms import check_spec, get_llm, llm_class
 
-ORACLE = "oracle"
-EXPERT = "expert"
 ENGINES = ("process", "serial", "ray")
 KEY_FIELDS = ("suite", "task", "model", "format", "seed", "protocol")
 
@@ -54,9 +63,11 @@ class Job:
     max_turns: int
     kernel: str
     out: str
-    llm_options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    max_solutions: int | None = None
-    countdown: bool = False
+    llm_options: dict[str, Any] = field(default_factory=dict)
+    kernel_options: dict[str, Any] = field(default_factory=dict)
+    max_solutions: int | None = None  # wrong answers before the episode ends (see episode.py)
+    countdown: bool = False  # tell the model the turns and solutions it has left
+    task_object: Task | None = field(default=None, compare=False, repr=False)  # None: load by id
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -77,31 +88,30 @@ class GridConfig:
     engine: str = "process"
     limit: int | None = None
     per_domain: int | None = None  # the first N tasks of each domain (a stratified sample)
-    # options for get_llm by provider ("openai", "local", ...); "*" applies to every provider
-    llm_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    llm_options: dict[str, Any] = field(default_factory=dict)  # to every model's constructor
     tasks: list[str] = field(default_factory=list)  # task ids or globs; empty: every task
+    kernel_options: dict[str, Any] = field(default_factory=dict)  # to every kernel's constructor
     max_solutions: int | None = None  # wrong answers before the episode ends (see episode.py)
     countdown: bool = False  # tell the model the turns and solutions it has left
 
 
 def plan(config: GridConfig, suite: Suite) -> list[Job]:
-    unknown = set(config.formats) - set(FORMATS)
-    if unknown:
-        raise ConfigError(f"unknown formats {sorted(unknown)}; choose from {', '.join(FORMATS)}")
+    formats = {name: get_format(name) for name in config.formats}
     tasks = sample(chosen(suite.tasks, config.tasks), config.limit, config.per_domain)
+    shipped = {t.id: _shippable(t) for t in tasks}
     return [
-        Job(config.suite, t.id, model, fmt, seed, config.protocol, config.max_turns,
-            config.kernel, str(config.out), config.llm_options, config.max_solutions,
-            config.countdown)
-        for model in config.models for fmt in config.formats for seed in config.seeds
-        for t in tasks if model != ORACLE or fmt in t.reference
+        Job(config.suite, t.id, model, name, seed, config.protocol, config.max_turns,
+            config.kernel, str(config.out), config.llm_options, config.kernel_options,
+            config.max_solutions, config.countdown, shipped[t.id])
+        for model in config.models for name, fmt in formats.items() for seed in config.seeds
+        for t in tasks if _covers(model, t, fmt)
     ]  # fmt: skip
 
 
 def check_grid(config: GridConfig) -> list[str]:
-    """Refuse a grid that cannot run, before any episode: an unknown engine, format, model or
-    task. Returns notices for what will be skipped (oracle tasks without references)."""
-    from codeact.llms import check_spec
+    """Refuse a grid that cannot run, before any episode: an unknown engine, format, model, task
+    or option. Returns notices for what will be skipped (tasks a model does not cover)."""
+    from codeact.kernels import check_kernel
 
     if config.engine not in ENGINES:
         raise ConfigError(f"unknown engine {config.engine!r}; choose from {', '.join(ENGINES)}")
@@ -112,30 +122,52 @@ def check_grid(config: GridConfig) -> list[str]:
     if config.max_turns < 1:
         raise ConfigError(f"--max-turns must be at least 1 (got {config.max_turns})")
     for model in config.models:
-        if model not in (ORACLE, EXPERT):
-            check_spec(model)
+        check_spec(model, **config.llm_options)
+    formats = {name: get_format(name) for name in config.formats}
+    if any(f.runs_code for f in formats.values()):
+        check_kernel(config.kernel, **_kernel_options(config.kernel_options))
     suite = load_suite(config.suite)
-    plan(config, suite)  # checks the formats and the task patterns
-    if ORACLE not in config.models:
-        return []
-    return _oracle_gaps(suite, chosen(suite.tasks, config.tasks), config.formats)
+    plan(config, suite)  # checks the task patterns
+    tasks = chosen(suite.tasks, config.tasks)
+    return [n for m in config.models for n in _coverage_gaps(m, suite, tasks, formats)]
 
 
-def _oracle_gaps(suite: Suite, tasks: list[Task], formats: list[str]) -> list[str]:
+def _covers(model: str, task: Task, fmt: ActionFormat) -> bool:
+    covers = getattr(_llm_class(model), "covers", None)
+    return not callable(covers) or bool(covers(task, fmt))
+
+
+_llm_class = functools.cache(llm_class)  # asked per task and format while planning
+
+
+def _coverage_gaps(
+    model: str, suite: Suite, tasks: list[Task], formats: dict[str, ActionFormat]
+) -> list[str]:
+    reason = getattr(_llm_class(model), "skip_reason", "it cannot play them")
     notices = []
-    for fmt in formats:
-        missing = [t.id for t in tasks if fmt not in t.reference]
+    for name, fmt in formats.items():
+        missing = [t.id for t in tasks if not _covers(model, t, fmt)]
         if len(missing) == len(tasks):
             raise ConfigError(
-                f"suite {suite.name!r} has no reference solutions in the {fmt} format: "
-                "the oracle cannot run it (drop the format, or give the tasks references)"
+                f"{model} cannot play any task of suite {suite.name!r} in the {name} format "
+                f"({reason}): drop the format, or give the tasks what it needs"
             )
         if missing:
             shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
             notices.append(
-                f"oracle: {len(missing)} tasks have no {fmt} reference and are skipped ({shown})"
+                f"{model}: {len(missing)} tasks skipped in the {name} format ({reason}): {shown}"
             )
     return notices
+
+
+def _shippable(task: Task) -> Task | None:
+    """The task itself when it pickles, for the workers (so that they need not rebuild the
+    suite); None otherwise (a closure for make_tools, say), and they load it by id."""
+    try:
+        pickle.dumps(task)
+    except Exception:
+        return None
+    return task
 
 
 def chosen(tasks: list[Task], patterns: list[str]) -> list[Task]:
@@ -218,10 +250,18 @@ def _process_pool(jobs: list[Job], workers: int) -> Iterator[dict[str, Any]]:
         yield from _serial(jobs, workers)
         return
     # spawn: workers start clean (no inherited threads or sockets), each with its own kernel pool
-    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    with ProcessPoolExecutor(
+        workers, mp_context=get_context("spawn"), initializer=_share_cores, initargs=(threads,)
+    ) as pool:
         futures = [pool.submit(run_job, job) for job in _interleave(jobs)]
         for future in as_completed(futures):
             yield future.result()
+
+
+def _share_cores(threads: int) -> None:
+    """In a worker: the cores it may use, for backends that size their thread pools (llama.cpp)."""
+    os.environ.setdefault("CODEACT_THREADS", str(threads))
 
 
 def _ray(jobs: list[Job], workers: int) -> Iterator[dict[str, Any]]:
@@ -240,8 +280,9 @@ def _ray(jobs: list[Job], workers: int) -> Iterator[dict[str, Any]]:
 
 def _interleave(jobs: list[Job]) -> list[Job]:
     """Code jobs (which boot kernels) spread among the cheap ones, to keep every worker busy."""
-    code = [j for j in jobs if j.format == "code"]
-    rest = [j for j in jobs if j.format != "code"]
+    runs_code = {name: get_format(name).runs_code for name in {j.format for j in jobs}}
+    code = [j for j in jobs if runs_code[j.format]]
+    rest = [j for j in jobs if not runs_code[j.format]]
     mixed: list[Job] = []
     while code or rest:
         if code:
@@ -258,18 +299,21 @@ def run_job(job: Job) -> dict[str, Any]:
     """Run one episode and return its row; errors become a row, never a crash."""
     row: dict[str, Any] = {**{f: getattr(job, f) for f in KEY_FIELDS}, "max_turns": job.max_turns}
     try:
-        task = _tasks(job.suite)[job.task]
-        kernel = _kernel(job.kernel) if job.format == "code" else None
+        task = job.task_object or _tasks(job.suite)[job.task]
+        row["unsolvable"] = task.unsolvable is not None
+        fmt = get_format(job.format)
+        kernel = _kernel(job.kernel, job.kernel_options) if fmt.runs_code else None
         try:
             outcome = run_episode(
-                task, _llm(job, task), job.format, kernel,
-                protocol=job.protocol, max_turns=job.max_turns, max_solutions=job.max_solutions,
-                countdown=job.countdown, new_kernel=lambda: _kernel(job.kernel),
+                task, _llm(job), fmt, kernel,
+                protocol=job.protocol, max_turns=job.max_turns, seed=job.seed,
+                max_solutions=job.max_solutions, countdown=job.countdown,
+                new_kernel=lambda: _kernel(job.kernel, job.kernel_options),
             )  # fmt: skip
         finally:
             if kernel is not None:
                 kernel.shutdown()  # a kernel serves one episode only
-    except CodeActError as exc:
+    except Exception as exc:  # a suite's tools, a backend, a kernel: the row says what failed
         return {**row, "success": False, "error": f"{type(exc).__name__}: {exc}"}
     path = _trajectory_path(job)
     outcome.trajectory.meta.update(
@@ -287,40 +331,36 @@ def _tasks(suite: str) -> dict[str, Task]:
     return {t.id: t for t in load_suite(suite).tasks}
 
 
-def _llm(job: Job, task: Task) -> LLM:
-    if job.model == ORACLE:
-        from codeact.llms.scripted import ScriptedLLM
+def _llm(job: Job) -> LLM | LLMFactory:
+    """The model: one per worker, or a factory for backends built per episode."""
+    if getattr(_llm_class(job.model), "per_episode", False):
 
-        return ScriptedLLM(task.reference[job.format], name=ORACLE)
-    provider = job.model.partition(":")[0]
-    options = {**job.llm_options.get("*", {}), **job.llm_options.get(provider, {})}
-    if job.model == EXPERT:
-        if task.expert is None:
-            raise ConfigError(f"task {task.id} has no expert teacher")
-        return task.expert(job.seed, float(job.llm_options.get(EXPERT, {}).get("mistakes", 0.0)))
-    if provider == "scripted":  # replies are consumed: each episode replays the file afresh
-        from codeact.llms import get_llm
+        def per_episode(episode: Episode) -> LLM:
+            return get_llm(job.model, episode=episode, **job.llm_options)
 
-        return get_llm(job.model, task=job.task)
-    return _shared_llm(job.model, json.dumps(options, sort_keys=True))
+        return per_episode
+    return _shared_llm(job.model, json.dumps(job.llm_options, sort_keys=True))
 
 
 @functools.cache
 def _shared_llm(spec: str, options_json: str) -> LLM:
-    from codeact.llms import get_llm
-
     return get_llm(spec, **json.loads(options_json))
 
 
-def _kernel(name: str) -> Kernel:
-    return _pool(name).acquire()
+def _kernel(name: str, options: dict[str, Any]) -> Kernel:
+    return _pool(name, json.dumps(options, sort_keys=True)).acquire()
+
+
+def _kernel_options(options: dict[str, Any]) -> dict[str, Any]:
+    return {"timeout": 30, **options}
 
 
 @functools.cache
-def _pool(name: str) -> KernelPool:
+def _pool(name: str, options_json: str) -> KernelPool:
     from codeact.kernels import get_kernel
 
-    pool = KernelPool(lambda: get_kernel(name, timeout=30), size=1)
+    options = _kernel_options(json.loads(options_json))
+    pool = KernelPool(lambda: get_kernel(name, **options), size=1)
     atexit.register(pool.close)  # no warm kernel (or its cgroup) outlives the worker
     return pool
 

@@ -4,25 +4,39 @@ A suite is a Python module or object exposing `SUITE: Suite`. Built-in suites li
 `codeact.bench.tasks`; a user adds one without touching the harness, by import path
 (`codeact bench run --suite mypkg.mybench`) or by a `codeact.benchmarks` entry point.
 
-A task may carry a reference solution for each action format (code, json, text), written as the
-assistant replies a perfect model would give. The oracle run replays them with the scripted LLM:
-it must score 100% in every format, which proves each task is solvable within the turn limit and
-that the checker accepts the right answer. The built-in suites have references for every task and
-format; a suite without them still runs with real models (the oracle skips what has none).
+A task may carry a reference solution, stored once as actions (`Reference`): the tool calls a
+perfect model makes one per turn, and, for formats that run code, the same solution as one
+program. Each format writes it out itself (`ActionFormat.render_action`), so the oracle run, which
+replays references with the scripted LLM, works for every format, built-in or not. It must score
+100%, which proves each task is solvable within the turn limit and that the checker accepts the
+right answer. The built-in suites have a reference for every task; a suite without them still runs
+with real models (the oracle skips what has none).
+
+Beyond a prompt and a ground truth, a task may give a dialogue history (messages, earlier tool
+calls and their results, written in the format under test), a system prompt of its own, a prompt
+per format, its own judge (codeact.bench.judges), tools that take the episode's seed, and a mark
+saying it is known to be unsolvable (reported apart, not counted as a failure).
 """
 
 from __future__ import annotations
 
+import inspect
 import textwrap
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from codeact.contracts import LLM, Kernel, Tool
+from codeact.contracts import LLM, ActionFormat, Tool
+from codeact.types import Action, CodeAction, Finish, Message, Observation, ToolCall
 
-ToolFactory = Callable[[], list[Tool]]  # fresh tool instances (and state) for one run
-FORMATS = ("code", "json", "text")
+if TYPE_CHECKING:
+    from codeact.bench.judges import Judge
+
+# fresh tool instances (and state) for one run; a factory with a `seed` parameter gets the
+# episode's seed, so that tools with random outputs repeat within an episode and its judge
+ToolFactory = Callable[..., list[Tool]]
+Call = ToolCall  # one tool call: a name and keyword arguments
+HistoryItem = Message | Action | Observation
 
 
 @dataclass(frozen=True)
@@ -36,40 +50,55 @@ class Check:
 
 
 @dataclass(frozen=True)
-class Call:
-    """One tool call: a name and keyword arguments."""
+class Reference:
+    """A reference solution, stored once as actions and written out by each format.
 
-    name: str
-    args: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Submission:
-    """What a task's own checker sees: the final answer, this episode's tools (and their state),
-    and `kernel()`, a fresh started kernel for checks that run code, as a context manager (whoever
-    provides it decides what leaving does: a fresh kernel is shut down)."""
+    `calls` solve the task one tool call per turn (None: no such plan); `code`, when given, solves
+    it as one program, for formats that run code. A format that runs code but has no program runs
+    the calls, one per turn, as code. `answer` is the final answer as the model writes it.
+    """
 
     answer: str
-    tools: Sequence[Tool]
-    kernel: Callable[[], AbstractContextManager[Kernel]]
+    calls: tuple[ToolCall, ...] | None = None
+    code: str | None = None
+
+    def actions(self, fmt: ActionFormat) -> list[Action] | None:
+        """The actions, one per reply, that solve the task in `fmt`; None when there are none."""
+        plan: list[Action]
+        if fmt.runs_code and self.code is not None:
+            plan = [CodeAction(self.code)]
+        elif self.calls is not None:
+            plan = list(self.calls)
+        else:
+            return None
+        return [*plan, Finish(self.answer)]
+
+    def replies(self, fmt: ActionFormat) -> list[str] | None:
+        """The replies a perfect model writes in `fmt` (the format must have seen the tools, as
+        `system_prompt` shows them, since some formats map arguments by position)."""
+        actions = self.actions(fmt)
+        return None if actions is None else [fmt.render_action(a) for a in actions]
 
 
-Grader = Callable[[Submission], bool]
-Expert = Callable[[int, float], LLM]  # (seed, mistake rate) -> a reactive scripted teacher
+# (seed, mistake rate) -> a reactive scripted teacher for the task (the `expert` backend plays it)
+Expert = Callable[[int, float], LLM]
 
 
 @dataclass
 class Task:
     """One benchmark task.
 
-    `answer` is the ground truth, computed from the tools. `reference` maps each format to the
-    replies that solve the task (optional: the oracle skips a task without one). For an atomic tool-call case, `expected_call` is the one correct
-    call: the first call the model makes is compared with it (name and normalized arguments) and
-    so is its executed result.
-
-    Data environments (`codeact.data.envs`) add three things: `grade`, the task's own checker,
-    used instead of matching `answer`; `setup`, Python run in the kernel before the episode (a
-    table loaded as `conn` or `df`); and `expert`, a scripted teacher that reads the observations.
+    `answer` is the ground truth, computed from the tools. For an atomic tool-call case,
+    `expected_call` is the one correct call: the first call the model makes is compared with it
+    (name and normalized arguments) and so is its executed result. `judge` replaces the default
+    judging (codeact.bench.judges). `history` comes before the prompt: messages as they are, an
+    action as the assistant's turn written in the format under test, an observation as the result
+    that came back. `system_prompt` opens the system message (the format's own instructions and
+    the tools follow it); `prompts` gives a prompt per format name, `prompt` serving the others.
+    `unsolvable` says why a task is known to be unsolvable: it still runs, and is reported apart.
+    `setup` is Python run in the kernel before the episode (a table loaded as `conn`, say), and
+    `expert` a reactive teacher that reads the observations (data environments: codeact.data.envs;
+    `--llm expert` plays it).
     """
 
     id: str
@@ -77,16 +106,29 @@ class Task:
     prompt: str
     answer: Any
     make_tools: ToolFactory
-    reference: dict[str, list[str]] = field(default_factory=dict)
+    reference: Reference | None = None
     check: Check = field(default_factory=Check)
-    expected_call: Call | None = None
-    grade: Grader | None = None
+    expected_call: ToolCall | None = None
+    history: Sequence[HistoryItem] = ()
+    system_prompt: str | None = None
+    prompts: Mapping[str, str] = field(default_factory=dict)
+    judge: Judge | None = None
+    unsolvable: str | None = None
     setup: str = ""
     expert: Expert | None = None
 
     @property
     def atomic(self) -> bool:
         return self.expected_call is not None
+
+    def prompt_for(self, fmt: ActionFormat) -> str:
+        return self.prompts.get(fmt.name, self.prompt)
+
+    def tools(self, seed: int = 0) -> list[Tool]:
+        """Fresh tools for one episode; a factory that takes a `seed` gets it."""
+        if "seed" in _parameters(self.make_tools):
+            return self.make_tools(seed=seed)
+        return self.make_tools()
 
 
 @dataclass
@@ -102,7 +144,14 @@ class Suite:
             raise ValueError(f"suite {self.name!r} has duplicate task ids")
 
 
-# --- building tasks and reference solutions ---------------------------------------------------
+def _parameters(func: Callable[..., Any]) -> Mapping[str, inspect.Parameter]:
+    try:
+        return inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return {}
+
+
+# --- building tasks ---------------------------------------------------------------------------
 
 MAX_CALLS = 8  # one tool call per turn, plus the final answer, within the default 10 turns
 
@@ -111,72 +160,46 @@ def planned_task(
     domain: str,
     name: str,
     prompt: str,
-    calls: Sequence[Call],
+    calls: Sequence[ToolCall],
     code: str,
     answer: Any,
     make_tools: ToolFactory,
     *,
-    tools: Sequence[Tool] | None = None,
     check: Check | None = None,
 ) -> Task:
-    """A task whose references come from one plan (see `references`), checked to be solvable:
-    the JSON and text plans fit the turn limit, and the answer as written matches itself."""
+    """A task whose reference is one plan: `calls` for the formats that call tools, `code` for
+    those that run code. Checked to be solvable: the calls fit the turn limit, and the answer as
+    written matches itself."""
+    check = check or Check()
+    return Task(
+        f"{domain}-{name}",
+        domain,
+        prompt,
+        answer,
+        make_tools,
+        reference(f"{domain}-{name}", calls, code, answer, check),
+        check,
+    )
+
+
+def reference(
+    task_id: str, calls: Sequence[ToolCall] | None, code: str | None, answer: Any, check: Check
+) -> Reference:
+    """A checked Reference: at most MAX_CALLS calls, and an answer that survives being written."""
     from codeact.bench.scoring import matches  # scoring imports this module
 
-    check = check or Check()
-    if len(calls) > MAX_CALLS:
-        raise ValueError(
-            f"{domain}-{name}: {len(calls)} calls; at most {MAX_CALLS} fit the turn limit"
-        )
+    if calls is not None and len(calls) > MAX_CALLS:
+        raise ValueError(f"{task_id}: {len(calls)} calls; at most {MAX_CALLS} fit the turn limit")
     if not matches(answer_text(answer), answer, check):
-        raise ValueError(
-            f"{domain}-{name}: the answer {answer!r} does not survive being written out"
-        )
-    code = textwrap.dedent(code).strip()
-    reference = references(tools or make_tools(), calls, code, answer)
-    return Task(f"{domain}-{name}", domain, prompt, answer, make_tools, reference, check)
+        raise ValueError(f"{task_id}: the answer {answer!r} does not survive being written out")
+    program = textwrap.dedent(code).strip() if code is not None else None
+    return Reference(answer_text(answer), tuple(calls) if calls is not None else None, program)
 
 
 def answer_text(answer: Any) -> str:
-    """The answer as a model would write it inside <solution>."""
+    """The answer as a model would write it (the text of its Finish action)."""
     if isinstance(answer, float):
         return f"{answer:.6f}".rstrip("0").rstrip(".") if abs(answer) < 1e15 else repr(answer)
     if isinstance(answer, str):
         return answer
     return repr(answer)
-
-
-def references(
-    tools: Sequence[Tool], calls: Sequence[Call], code: str, answer: Any
-) -> dict[str, list[str]]:
-    """Reference replies for every format from one plan.
-
-    code: one <execute> block running `code` (which calls the tools and prints), then the answer.
-    json and text: each call in turn, one per reply, then the answer.
-    """
-    solution = f"<solution>{answer_text(answer)}</solution>"
-    params = {t.name: list(t.json_schema()["parameters"]["properties"]) for t in tools}
-    return {
-        "code": [f"<execute>\n{code.strip()}\n</execute>", solution],
-        "json": [_json_call(c) for c in calls] + [solution],
-        "text": [_text_call(c, params[c.name]) for c in calls] + [solution],
-    }
-
-
-def _json_call(call: Call) -> str:
-    import json
-
-    return json.dumps({"tool": call.name, "args": call.args})
-
-
-def _text_call(call: Call, params: list[str]) -> str:
-    unknown = set(call.args) - set(params)
-    if unknown:
-        raise ValueError(f"{call.name} has no parameters {sorted(unknown)}")
-    # positional: every parameter up to the last one given
-    last = max((params.index(k) for k in call.args), default=-1)
-    missing = [p for p in params[: last + 1] if p not in call.args]
-    if missing:
-        raise ValueError(f"text calls are positional: give {missing} for {call.name}")
-    values = ", ".join(repr(call.args[p]) for p in params[: last + 1])
-    return f"Action: {call.name}{', ' + values if values else ''} End Action"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from codeact.bench.report import best, formats_in, summarize, write_report
+from codeact.bench.report import best, formats_in, summarize, unsolvable_note, write_report
 from codeact.bench.runner import GridConfig, check_grid, pending, read_rows, run_grid
 from codeact.cli.common import console, friendly_errors, show_error
 from codeact.cli.terminal import printable
@@ -22,17 +21,11 @@ def run_bench(
     *, suite: str, models: list[str], formats: list[str], protocol: str, max_turns: int,
     seeds: int, kernel: str, workers: int, engine: str, tasks: list[str], limit: int | None,
     per_domain: int | None, out: Path,
-    max_tokens: int, base_url: str | None, api_key: str | None, report: bool,
+    llm_options: dict[str, Any], kernel_options: dict[str, Any], report: bool,
 ) -> int:  # fmt: skip
-    options: dict[str, dict[str, Any]] = {
-        "*": {"max_tokens": max_tokens},
-        "openai": {"base_url": base_url, "api_key": api_key},
-        # llama.cpp threads spin: oversubscribed cores slow every worker down many times over
-        "local": {"n_threads": max(1, (os.cpu_count() or 1) // max(1, workers))},
-    }
     config = GridConfig(
         suite, models, formats, list(range(seeds)), protocol, max_turns, kernel, out,
-        workers, engine, limit, per_domain, options, tasks,
+        workers, engine, limit, per_domain, llm_options, tasks, kernel_options,
     )  # fmt: skip
     started = time.perf_counter()
     with friendly_errors():
@@ -75,6 +68,9 @@ def show_report(results: Path, out: Path | None) -> int:
         table = summarize(read_rows(results))
         paths = write_report(results, out)
     console.print(_rich_table(table))
+    note = unsolvable_note(table)
+    if note:
+        console.print(Text(printable(note), style="yellow"))
     console.print(f"[dim]wrote {', '.join(str(p) for p in paths.values())}[/]")
     return 0
 

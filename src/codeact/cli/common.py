@@ -6,7 +6,6 @@ from __future__ import annotations
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -14,11 +13,13 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from codeact.actions import get_format
 from codeact.agent import Agent
 from codeact.cli.terminal import printable
 from codeact.errors import CodeActError, KernelError, LLMError
 from codeact.kernels import get_kernel
-from codeact.llms import get_llm, parse_spec
+from codeact.kernels.isolation import unsandboxed_warning
+from codeact.llms import get_llm
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -36,31 +37,28 @@ def build_agent(
     *,
     llm: str,
     kernel: str,
+    action_format: str,
     timeout: float,
-    base_url: str | None,
-    api_key: str | None,
-    workdir: Path | None = None,
-    python_env: str | None = None,
-    allow_unsandboxed: bool = False,
+    llm_options: dict[str, Any],
+    kernel_options: dict[str, Any],
     **agent_options: Any,
 ) -> Agent:
-    llm_options: dict[str, Any] = {}
-    if parse_spec(llm)[0] == "openai":
-        llm_options = {"base_url": base_url, "api_key": api_key}
-    kernel_options: dict[str, Any] = {"timeout": timeout, "workdir": workdir}
-    if kernel == "sandbox":
-        kernel_options["allow_unsandboxed"] = allow_unsandboxed
-    if python_env:
-        kernel_options["python"] = python_env
-    with console.status(f"loading {llm} and starting the {kernel} kernel…"):
+    """The agent the flags describe. Options go to the backends' constructors as given (the
+    registry checks them); the kernel is built only when the format runs code, and any kernel
+    that does not declare itself sandboxed gets a warning."""
+    fmt = get_format(action_format)
+    runtime = None
+    with console.status(
+        f"loading {llm}" + (f" and starting the {kernel} kernel…" if fmt.runs_code else "…")
+    ):
         model = get_llm(llm, **llm_options)
-        runtime = get_kernel(kernel, **kernel_options)
-        runtime.start()
-    if kernel == "local":
-        console.print(
-            "[yellow]warning: the local kernel is NOT sandboxed; run trusted tasks only[/]"
-        )
-    return Agent(model, runtime, exec_timeout=timeout, **agent_options)
+        if fmt.runs_code:
+            runtime = get_kernel(kernel, timeout=timeout, **kernel_options)
+            runtime.start()
+    warning = unsandboxed_warning(runtime) if runtime is not None else None
+    if warning:
+        errors.print(Text(f"warning: {warning}", style="yellow"))
+    return Agent(model, runtime, action_format=fmt, exec_timeout=timeout, **agent_options)
 
 
 def show_error(exc: BaseException) -> None:

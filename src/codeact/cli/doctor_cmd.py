@@ -1,9 +1,11 @@
-"""`codeact doctor`: the isolation tier, each probe, a live check inside a sandbox, and which
-well-known packages the sandboxed kernel can import."""
+"""`codeact doctor`: the isolation tier, each probe, then a live kernel (the sandbox, or the one
+`--kernel` names): the isolation tier it declares, a check from the inside, and which well-known
+packages it can import."""
 
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from rich.markup import escape
 from rich.table import Table
@@ -12,7 +14,9 @@ from rich.text import Text
 from codeact.cli.common import EXIT_USAGE, console, show_error
 from codeact.cli.terminal import printable
 from codeact.errors import CodeActError, ConfigError
-from codeact.kernels.isolation import TIERS, probe
+from codeact.kernels import KERNELS, get_kernel
+from codeact.kernels.isolation import TIERS, probe, unsandboxed_warning
+from codeact.registry import option_names, resolve
 
 LIVE_CHECK = """
 import ctypes, os, socket
@@ -59,7 +63,9 @@ for name, dist in {PACKAGES!r}:
 """
 
 
-def run_doctor(min_tier: str, python_env: str | None = None) -> int:
+def run_doctor(
+    min_tier: str, kernel: str = "sandbox", kernel_options: dict[str, Any] | None = None
+) -> int:
     if min_tier not in TIERS:
         show_error(ConfigError(f"unknown tier {min_tier!r}; choose from {', '.join(TIERS)}"))
         return EXIT_USAGE
@@ -76,41 +82,52 @@ def run_doctor(min_tier: str, python_env: str | None = None) -> int:
         for fix in report.missing_for(min_tier):
             console.print(f"[red]missing:[/] {fix}")
         return 1
-    return _live_check(min_tier, python_env)
+    return _live_check(min_tier, kernel, dict(kernel_options or {}))
 
 
-def _live_check(min_tier: str, python_env: str | None) -> int:
-    from codeact.kernels.sandbox import SandboxKernel
-
+def _live_check(min_tier: str, name: str, options: dict[str, Any]) -> int:
+    """Start the kernel, ask it for its isolation tier, and check from the inside."""
     started = time.perf_counter()
     try:
-        kernel = SandboxKernel(min_tier=min_tier, python=python_env)
+        factory = resolve("kernels", name, KERNELS)
+        if "min_tier" in (option_names(factory) or []):
+            options.setdefault("min_tier", min_tier)
+        kernel = get_kernel(name, **options)
         with kernel:
             boot = time.perf_counter() - started
             obs = kernel.execute(LIVE_CHECK)
             imports = kernel.execute(IMPORTS_CHECK)
-            uid = kernel.host_uid
-            where = (
-                f"host uid {uid}" if uid is not None else f"uid {kernel.sandbox_uid} (namespace)"
-            )
+            uid = getattr(kernel, "host_uid", None)
+            inner = getattr(kernel, "sandbox_uid", None)
+            where = f"host uid {uid}" if uid is not None else f"uid {inner} (namespace)"
     except CodeActError as exc:
-        console.print(f"[red]sandbox failed to start:[/] {escape(printable(str(exc)))}")
+        console.print(
+            f"[red]the {escape(name)} kernel failed to start:[/] {escape(printable(str(exc)))}"
+        )
         return 1
+    tier = str(getattr(kernel, "tier", "unknown"))
+    console.print(f"kernel {escape(kernel.name)}: isolation tier [bold]{escape(tier)}[/]")
+    warning = unsandboxed_warning(kernel)
+    if warning:
+        console.print(f"[red]warning:[/] {escape(warning)}")
     shown = printable(str(obs))
     console.print(
-        f"live sandbox: started in {boot:.2f} s, ran as {where}; inside it: {escape(shown)}",
+        f"live kernel: started in {boot:.2f} s, ran as {where}; inside it: {escape(shown)}",
         soft_wrap=True,
     )
     failed = [check for check in LIVE_OK if check not in shown]
     for check in failed:
         console.print(f"[red]live check failed:[/] expected {escape(check)}…")
+    if tier in TIERS and TIERS.index(tier) < TIERS.index(min_tier):
+        failed.append(tier)
+        console.print(f"[red]the kernel's tier {tier!r} is below the required {min_tier!r}[/]")
     console.print(_imports_table(imports.output))
     return 0 if obs.error is None and imports.error is None and not failed else 1
 
 
 def _imports_table(output: str) -> Table:
     """The sandbox's answer to IMPORTS_CHECK: one "name version" line per package."""
-    table = Table(title="the sandboxed kernel can import")
+    table = Table(title="the kernel can import")
     table.add_column("package")
     table.add_column("version")
     known = {name for name, _ in PACKAGES}

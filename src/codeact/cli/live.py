@@ -7,13 +7,16 @@ printed as `Text`, never as markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.console import Console
 from rich.panel import Panel
 from rich.status import Status
 from rich.text import Text
 
+from codeact.actions.base import BaseFormat
 from codeact.cli.terminal import printable
-from codeact.types import Action, CodeAction, Step, ToolCall
+from codeact.types import Action, CodeAction, Step
 
 MAX_SHOWN = 20_000  # characters of one cell's output shown live; the trajectory keeps it all
 
@@ -23,6 +26,8 @@ class LiveDisplay:
 
     def __init__(self, console: Console) -> None:
         self.console = console
+        # how the action format names an action while it runs (set once the agent is built)
+        self.describe: Callable[[Action], str] = _describe
         self._status: Status | None = None
         self._column = 0  # 0 when the cursor is at the start of a line
         self._shown = 0  # characters of the current cell's output shown so far
@@ -39,10 +44,9 @@ class LiveDisplay:
     def on_action(self, action: Action) -> None:
         self._newline()
         self._shown = 0
-        if isinstance(action, CodeAction):
-            self._wait("running…")
-        elif isinstance(action, ToolCall):
-            self._wait(f"calling {action.name}…")
+        what = self.describe(action)
+        if what:
+            self._wait(f"{what}…")
 
     def on_output(self, text: str) -> None:
         if self._shown >= MAX_SHOWN:
@@ -96,3 +100,7 @@ class LiveDisplay:
         if self._column:
             self.console.print()
             self._column = 0
+
+
+def _describe(action: Action) -> str:
+    return BaseFormat().describe(action)

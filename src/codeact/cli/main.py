@@ -10,6 +10,8 @@ from typing import Annotated
 
 import typer
 
+from codeact.cli.options import KernelOptionsOpt, LlmOptionsOpt, kernel_options, llm_options
+
 app = typer.Typer(
     name="codeact",
     help="LLM agents that act by writing and running Python.",
@@ -42,28 +44,46 @@ LlmOpt = Annotated[
     str,
     typer.Option(
         "--llm",
-        help="provider:model, e.g. local, local:/path/model.gguf, openai:gpt-4o, scripted:FILE.json",
+        help="provider:model, e.g. local, local:/path/model.gguf, openai:gpt-4o, scripted:FILE.json,"
+        " an entry point's name or an import path",
     ),
 ]
 KernelOpt = Annotated[
     str,
     typer.Option(
-        "--kernel", help="sandbox (default), local (unsandboxed), gateway, or an import path"
+        "--kernel",
+        help="sandbox (default), local (unsandboxed), gateway, an entry point's name or an "
+        "import path",
+    ),
+]
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help="how the model writes actions: code (default), json, text, an entry point's name "
+        "or an import path",
     ),
 ]
 UnsandboxedOpt = Annotated[
     bool,
     typer.Option(
         "--allow-unsandboxed",
-        help="if bubblewrap is unusable, run code in a plain process with rlimits only",
+        help="the kernel option allow_unsandboxed=true: if bubblewrap is unusable, the sandbox "
+        "kernel runs code in a plain process with rlimits only",
     ),
 ]
 BaseUrlOpt = Annotated[
     str | None,
-    typer.Option("--base-url", envvar="OPENAI_BASE_URL", help="OpenAI-compatible server URL"),
+    typer.Option(
+        "--base-url",
+        help="the LLM option base_url (openai: also read from OPENAI_BASE_URL)",
+    ),
 ]
 ApiKeyOpt = Annotated[
-    str | None, typer.Option("--api-key", envvar="OPENAI_API_KEY", help="API key for the server")
+    str | None,
+    typer.Option(
+        "--api-key", help="the LLM option api_key (openai: also read from OPENAI_API_KEY)"
+    ),
 ]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", help="seconds per code execution")]
 OutputOpt = Annotated[
@@ -94,6 +114,9 @@ def run(
     task: Annotated[str, typer.Argument(help="what the agent should do")],
     llm: LlmOpt = "local",
     kernel: KernelOpt = "sandbox",
+    action_format: FormatOpt = "code",
+    llm_opt: LlmOptionsOpt = None,
+    kernel_opt: KernelOptionsOpt = None,
     max_turns: Annotated[int, typer.Option("--max-turns", help="LLM turns before giving up")] = 10,
     token_budget: Annotated[
         int | None, typer.Option("--token-budget", help="tokens for the whole run (all turns)")
@@ -109,7 +132,7 @@ def run(
         bool,
         typer.Option(
             "--require-solution",
-            help="only a final <solution> counts: a plain reply is nudged, and exits 1 at the end",
+            help="only a final answer counts: a plain reply is nudged, and exits 1 at the end",
         ),
     ] = False,
     base_url: BaseUrlOpt = None,
@@ -122,8 +145,9 @@ def run(
     from codeact.cli.run_cmd import SessionOptions, run_task
 
     options = SessionOptions(
-        llm, kernel, max_turns, timeout, output, base_url, api_key,
-        workdir, ephemeral, python_env, allow_unsandboxed,
+        llm, kernel, action_format, max_turns, timeout, output, workdir, ephemeral,
+        llm_options(llm_opt, base_url, api_key),
+        kernel_options(kernel_opt, python_env, allow_unsandboxed),
     )  # fmt: skip
     code = run_task(
         task,
@@ -139,6 +163,9 @@ def run(
 def chat(
     llm: LlmOpt = "local",
     kernel: KernelOpt = "sandbox",
+    action_format: FormatOpt = "code",
+    llm_opt: LlmOptionsOpt = None,
+    kernel_opt: KernelOptionsOpt = None,
     max_turns: Annotated[int, typer.Option("--max-turns", help="LLM turns per message")] = 10,
     timeout: TimeoutOpt = 60.0,
     output: OutputOpt = None,
@@ -155,8 +182,9 @@ def chat(
     from codeact.cli.run_cmd import SessionOptions
 
     options = SessionOptions(
-        llm, kernel, max_turns, timeout, output, base_url, api_key,
-        workdir, ephemeral, python_env, allow_unsandboxed,
+        llm, kernel, action_format, max_turns, timeout, output, workdir, ephemeral,
+        llm_options(llm_opt, base_url, api_key),
+        kernel_options(kernel_opt, python_env, allow_unsandboxed),
     )  # fmt: skip
     chat_loop(options)
 
@@ -167,11 +195,14 @@ def doctor(
         str, typer.Option("--min-tier", help="fail unless at least this tier is available")
     ] = "namespaces",
     python_env: PythonEnvOpt = None,
+    kernel: KernelOpt = "sandbox",
+    kernel_opt: KernelOptionsOpt = None,
 ) -> None:
-    """Show the isolation tier, each probe, and what a live sandbox can import."""
+    """Show the isolation tier, each probe, and what a live kernel (the sandbox, or --kernel)
+    declares and can import."""
     from codeact.cli.doctor_cmd import run_doctor
 
-    raise typer.Exit(run_doctor(min_tier, python_env))
+    raise typer.Exit(run_doctor(min_tier, kernel, kernel_options(kernel_opt, python_env)))
 
 
 bench_app = typer.Typer(
@@ -212,13 +243,17 @@ def bench_run(
     ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="results folder")] = Path("runs/bench"),
     max_reply_tokens: Annotated[
-        int, typer.Option("--max-reply-tokens", help="cap on the tokens of each LLM reply")
+        int,
+        typer.Option("--max-reply-tokens", help="cap on the tokens of each LLM reply (max_tokens)"),
     ] = 512,
+    llm_opt: LlmOptionsOpt = None,
+    kernel_opt: KernelOptionsOpt = None,
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     report: Annotated[bool, typer.Option(help="write the report when done")] = True,
 ) -> None:
-    """Run the grid task x model x format; resumable (finished rows are skipped)."""
+    """Run the grid task x model x format; resumable (finished rows are skipped). Options go to
+    every model (and every kernel) of the grid."""
     from codeact.cli.bench_cmd import run_bench
 
     raise typer.Exit(
@@ -236,9 +271,8 @@ def bench_run(
             limit=limit,
             per_domain=per_domain,
             out=out,
-            max_tokens=max_reply_tokens,
-            base_url=base_url,
-            api_key=api_key,
+            llm_options={"max_tokens": max_reply_tokens, **llm_options(llm_opt, base_url, api_key)},
+            kernel_options=kernel_options(kernel_opt),
             report=report,
         )
     )

@@ -11,12 +11,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.text import Text
 
+from codeact.actions import get_format
 from codeact.agent import Agent, check_limits
 from codeact.cli.common import (
     EXIT_ANSWERED,
@@ -32,6 +34,7 @@ from codeact.cli.live import LiveDisplay
 from codeact.cli.terminal import printable
 from codeact.cli.workdir import check_writable, session_folder
 from codeact.errors import ConfigError
+from codeact.kernels import check_kernel
 from codeact.llms import check_spec
 from codeact.types import RunResult
 
@@ -42,20 +45,21 @@ class SessionOptions:
 
     llm: str
     kernel: str
+    action_format: str
     max_turns: int
     timeout: float
     output: Path | None
-    base_url: str | None
-    api_key: str | None
     workdir: Path | None = None
     ephemeral: bool = False
-    python_env: str | None = None
-    allow_unsandboxed: bool = False
+    llm_options: dict[str, Any] = field(default_factory=dict)
+    kernel_options: dict[str, Any] = field(default_factory=dict)
 
     def check(self, max_tokens: int | None = None, max_seconds: float | None = None) -> None:
         """Refuse bad input in one line, before anything is loaded or started."""
         check_limits(self.max_turns, max_tokens, max_seconds, self.timeout)
-        check_spec(self.llm)
+        check_spec(self.llm, **self.llm_options)
+        if get_format(self.action_format).runs_code:
+            check_kernel(self.kernel, workdir=None, timeout=self.timeout, **self.kernel_options)
         if self.ephemeral and self.workdir is not None:
             raise ConfigError("--ephemeral and --workdir exclude each other")
         if self.output is not None:
@@ -67,15 +71,13 @@ class SessionOptions:
         return session_folder(self.workdir, label)
 
     def agent(self, workdir: Path, display: LiveDisplay, **options: object) -> Agent:
-        return build_agent(
+        agent = build_agent(
             llm=self.llm,
             kernel=self.kernel,
+            action_format=self.action_format,
             timeout=self.timeout,
-            base_url=self.base_url,
-            api_key=self.api_key,
-            workdir=workdir,
-            python_env=self.python_env,
-            allow_unsandboxed=self.allow_unsandboxed,
+            llm_options=self.llm_options,
+            kernel_options={"workdir": workdir, **self.kernel_options},
             max_turns=self.max_turns,
             on_token=display.on_token,
             on_action=display.on_action,
@@ -83,6 +85,8 @@ class SessionOptions:
             on_step=display.on_step,
             **options,
         )
+        display.describe = agent.format.describe
+        return agent
 
     def close(self, workdir: Path) -> None:
         """After the kernel is gone: remove an ephemeral folder, or say where the kept one is (the

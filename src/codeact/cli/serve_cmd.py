@@ -10,6 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
+from codeact.cli.options import KernelOptionsOpt, LlmOptionsOpt, kernel_options, llm_options
+
 app = typer.Typer(
     help="Serve the agent: REST + SSE API, OpenAI-compatible endpoint, one sandboxed kernel per conversation."
 )
@@ -38,8 +40,10 @@ def serve(
         list[str] | None,
         typer.Option("--extra-llm", help="another model a conversation may pick (repeatable)"),
     ] = None,
+    llm_opt: LlmOptionsOpt = None,
     db: DbOpt = None,
     kernel: Annotated[str, typer.Option(help="sandbox (default), local, gateway")] = "sandbox",
+    kernel_opt: KernelOptionsOpt = None,
     data_dir: DataDirOpt = DEFAULT_DATA,
     auth: Annotated[str, typer.Option(help="auto (tokens if any exist), token, none")] = "auto",
     allow_no_auth: Annotated[
@@ -63,14 +67,23 @@ def serve(
     ] = False,
     base_url: Annotated[
         str | None,
-        typer.Option("--base-url", envvar="OPENAI_BASE_URL", help="OpenAI-compatible server URL"),
+        typer.Option(
+            "--base-url", help="the LLM option base_url (openai: also read from OPENAI_BASE_URL)"
+        ),
     ] = None,
     api_key: Annotated[
-        str | None, typer.Option("--api-key", envvar="OPENAI_API_KEY", help="API key for it")
+        str | None,
+        typer.Option(
+            "--api-key", help="the LLM option api_key (openai: also read from OPENAI_API_KEY)"
+        ),
     ] = None,
     allow_unsandboxed: Annotated[
         bool,
-        typer.Option("--allow-unsandboxed", help="if bubblewrap is unusable, use rlimits only"),
+        typer.Option(
+            "--allow-unsandboxed",
+            help="the kernel option allow_unsandboxed=true: if bubblewrap is unusable, use "
+            "rlimits only",
+        ),
     ] = False,
 ) -> None:
     """Serve the agent over HTTP (Ctrl-C stops it gracefully)."""
@@ -85,9 +98,9 @@ def serve(
         exec_timeout=timeout, shutdown_grace=shutdown_grace,
     )  # fmt: skip
     config = ServerConfig(
-        host=host, port=port, llm=llm, llm_options=_llm_options(llm, base_url, api_key),
+        host=host, port=port, llm=llm, llm_options=llm_options(llm_opt, base_url, api_key),
         extra_llms=extra_llm or [],
-        kernel=kernel, kernel_options={"allow_unsandboxed": True} if allow_unsandboxed and kernel == "sandbox" else {},
+        kernel=kernel, kernel_options=kernel_options(kernel_opt, allow_unsandboxed=allow_unsandboxed),
         data_dir=data_dir, db=db, pool_size=pool_size, replay=replay, auth=auth,
         allow_no_auth=allow_no_auth, limits=limits,
     )  # fmt: skip
@@ -117,16 +130,13 @@ def token_create(
     )
 
 
-def _llm_options(llm: str, base_url: str | None, api_key: str | None) -> dict[str, Any]:
-    from codeact.llms import parse_spec
-
-    return {"base_url": base_url, "api_key": api_key} if parse_spec(llm)[0] == "openai" else {}
-
-
 def _run(config: Any) -> None:
     import uvicorn
+    from rich.text import Text
 
-    from codeact.cli.common import console
+    from codeact.cli.common import console, errors
+    from codeact.kernels import get_kernel
+    from codeact.kernels.isolation import unsandboxed_warning
     from codeact.server.app import create_app
 
     with console.status(f"loading {config.llm} and starting the {config.kernel} kernel pool…"):
@@ -136,10 +146,11 @@ def _run(config: Any) -> None:
         f"[bold]codeact serve[/] · http://{config.host}:{config.port} · {config.llm} · "
         f"{config.kernel} kernels · {config.db_url.split('://')[0]} · auth: {auth}"
     )
-    if config.kernel == "local":
-        console.print(
-            "[yellow]warning: the local kernel is NOT sandboxed; serve trusted users only[/]"
-        )
+    probe = get_kernel(config.kernel, **config.kernel_options)  # built, not started: its tier
+    warning = unsandboxed_warning(probe)
+    probe.shutdown()
+    if warning:
+        errors.print(Text(f"warning: {warning}", style="yellow"))
     uvicorn.run(
         app, host=config.host, port=config.port, log_level="warning", timeout_graceful_shutdown=3
     )

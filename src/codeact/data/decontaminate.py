@@ -60,7 +60,7 @@ def benchmark_prompts() -> list[str]:
     """Every built-in benchmark suite's prompts."""
     from codeact.bench.registry import BUILTIN, load_suite
 
-    return [t.prompt for name in BUILTIN if name != "data" for t in load_suite(name).tasks]
+    return [t.prompt for name in BUILTIN for t in load_suite(name).tasks]
 
 
 def eval_file_prompts(path: Path) -> list[str]:

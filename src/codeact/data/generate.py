@@ -6,11 +6,14 @@ temperature 0. Everything goes to one folder: the runner's resumable `results.js
 trajectory per episode (its metadata: environment, task, teacher, success, turns, errors
 recovered, tokens). A rerun of the same command skips what is done and retries what errored. A
 fallback teacher reruns, after the first pass, the tasks the first teacher did not solve.
+
+Each teacher gets the options of the command that its backend takes (checked against its
+constructor): `max_tokens` every one, `mistakes` the expert, `temperature`, `base_url` and
+`api_key` the backends that have them.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +22,8 @@ from typing import Any
 from codeact.bench.runner import GridConfig, pending, read_rows, run_grid
 from codeact.data.envs import get_env, suite_name
 from codeact.errors import ConfigError
+from codeact.llms import llm_class
+from codeact.registry import option_names
 
 Row = dict[str, Any]
 
@@ -59,13 +64,6 @@ class GenerateConfig:
 
 def grids(config: GenerateConfig) -> list[GridConfig]:
     """One grid per environment, all writing to the same folder."""
-    threads = max(1, (os.cpu_count() or 1) // max(1, config.workers))
-    options: dict[str, dict[str, Any]] = {
-        "*": {"max_tokens": config.max_tokens, "temperature": config.temperature},
-        "openai": {"base_url": config.base_url, "api_key": config.api_key},
-        "local": {"n_threads": threads},
-        "expert": {"mistakes": config.mistakes},
-    }
     return [
         GridConfig(
             suite_name(env, config.split, config.data.get(env)),
@@ -78,12 +76,22 @@ def grids(config: GenerateConfig) -> list[GridConfig]:
             workers=config.workers,
             engine=config.engine,
             limit=config.n,
-            llm_options=options,
+            llm_options=teacher_options(config.teacher, config),
             max_solutions=config.max_solutions,
             countdown=config.countdown,
         )
         for env in config.envs
     ]
+
+
+def teacher_options(teacher: str, config: GenerateConfig) -> dict[str, Any]:
+    """The command's options that `teacher`'s backend takes (see the module docstring)."""
+    given = {
+        "max_tokens": config.max_tokens, "temperature": config.temperature,
+        "mistakes": config.mistakes, "base_url": config.base_url, "api_key": config.api_key,
+    }  # fmt: skip
+    takes = option_names(llm_class(teacher))
+    return {k: v for k, v in given.items() if v is not None and (takes is None or k in takes)}
 
 
 def todo(config: GenerateConfig) -> int:
@@ -110,5 +118,6 @@ def fallback_grids(config: GenerateConfig) -> list[GridConfig]:
                          and r["model"] == config.teacher and not r.get("error") and not r["success"]})  # fmt: skip
         if missed and config.fallback_teacher:
             grid.models, grid.tasks = [config.fallback_teacher], missed
+            grid.llm_options = teacher_options(config.fallback_teacher, config)
             out.append(grid)
     return out

@@ -68,6 +68,7 @@ class GatewayKernel(KernelLoop):
     """A stateful Python kernel behind a Jupyter (Enterprise) Gateway, reached over HTTP."""
 
     name = "gateway"
+    tier = "remote"  # the code runs on the gateway's machines, isolated as they are
 
     def __init__(
         self,

@@ -6,6 +6,7 @@ namespaces  bubblewrap: pid, net, ipc and uts namespaces, read-only root, privat
             workspace writable, an unprivileged uid (its own host uid when codeact runs as root),
             seccomp, rlimits
 full        namespaces plus per-session cgroups for memory, processes and CPU share
+remote      (a kernel's tier, not this machine's) another machine runs the code: a kernel gateway
 
 Besides the tier, the report says which protections hold here and which do not (doctor prints
 each): the uid mapping, setuid bits, mount flags, which rlimits bind, per-user kernel resources,
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from codeact.kernels import cgroups, seccomp, slots
 
 TIERS = ("none", "process", "namespaces", "full")
+REMOTE = "remote"
 FIXES = {
     "bwrap": "install bubblewrap: apt-get install -y bubblewrap (or your distribution's package)",
     "namespaces": "enable unprivileged user namespaces: sysctl -w kernel.unprivileged_userns_clone=1 "
@@ -188,3 +190,20 @@ def _try_namespaces(bwrap: str) -> tuple[bool, str]:
         return False, result.stderr.strip() or f"exit code {result.returncode}"
     how = "privileged bubblewrap (root)" if privileged() else "unprivileged user namespace"
     return True, f"pid, net, ipc, uts namespaces work ({how})"
+
+
+def unsandboxed_warning(kernel: object) -> str | None:
+    """What to tell the user about a kernel that does not sandbox the code, from the tier it
+    declares (None when it does); a kernel that declares none is taken for unsandboxed."""
+    name = getattr(kernel, "name", type(kernel).__name__)
+    tier = getattr(kernel, "tier", None)
+    if tier in ("namespaces", "full", REMOTE):
+        return None
+    if tier == "none":
+        return f"the {name} kernel is NOT sandboxed (isolation tier 'none'); run trusted tasks only"
+    if tier == "process":
+        return (
+            f"the {name} kernel runs code in a plain process with rlimits only (isolation tier "
+            "'process'): no namespaces; run trusted tasks only"
+        )
+    return f"the {name} kernel does not say how it isolates code (tier {tier!r}); treat it as unsandboxed"

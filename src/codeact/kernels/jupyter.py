@@ -109,6 +109,7 @@ class JupyterKernel(KernelLoop):
     """A stateful Python kernel on this machine (unsandboxed: for trusted code)."""
 
     name = "local"
+    tier = "none"  # the host's own user, environment and network (SandboxKernel sets its own)
 
     def __init__(
         self,

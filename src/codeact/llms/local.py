@@ -12,7 +12,7 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from codeact.contracts import TokenCallback
 from codeact.errors import ConfigError, MissingDependency
@@ -50,6 +50,8 @@ def check_gguf(path: Path) -> None:
 
 
 class LlamaCppLLM:
+    thread_safe: ClassVar[bool] = False  # one completion at a time per loaded model
+
     def __init__(
         self,
         model_path: str | None = None,
@@ -70,7 +72,10 @@ class LlamaCppLLM:
         self.name = f"local:{path.stem}"
         self.temperature = temperature
         self.max_tokens = max_tokens
-        self.n_threads = n_threads or min(4, os.cpu_count() or 1)
+        # CODEACT_THREADS: the cores this process may use (the benchmark sets it per worker:
+        # llama.cpp threads spin, and oversubscribed cores slow every worker down many times over)
+        share = int(os.environ.get("CODEACT_THREADS") or 0)
+        self.n_threads = n_threads or share or min(4, os.cpu_count() or 1)
         self.llama = Llama(
             model_path=str(path),
             n_ctx=n_ctx,

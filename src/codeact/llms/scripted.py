@@ -13,6 +13,9 @@ file: a list of replies, or an object
 where `tasks` gives each benchmark task its own replies (`task=` picks them; `replies` serve the
 tasks not listed) and `delay` is the pause in seconds before each streamed word, as a slow model.
 `scripted:module:function` uses a responder function instead, e.g. `runs_task_code` below.
+The benchmark builds one per episode (`per_episode`), since replies are consumed, and passes
+`episode=`, whose task picks the replies. Replies are replayed whole: `max_tokens` is accepted
+(the backend contract) and has no effect.
 """
 
 from __future__ import annotations
@@ -22,11 +25,15 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from codeact.contracts import TokenCallback
 from codeact.errors import ConfigError, LLMError
 from codeact.registry import load_object
 from codeact.types import Completion, Message, Usage
+
+if TYPE_CHECKING:
+    from codeact.bench.episode import Episode
 
 Responder = Callable[[Sequence[Message]], str]
 
@@ -35,6 +42,8 @@ _WORDS = re.compile(r"\s*\S+\s*|\s+")
 
 
 class ScriptedLLM:
+    per_episode: ClassVar[bool] = True
+
     def __init__(
         self,
         replies: str | Sequence[str] | Responder = (),
@@ -42,7 +51,11 @@ class ScriptedLLM:
         name: str = "scripted",
         task: str | None = None,
         delay: float = 0.0,
+        episode: Episode | None = None,
+        max_tokens: int | None = None,
     ) -> None:
+        if episode is not None:
+            task = episode.task.id
         if isinstance(replies, str) and _is_import_path(replies):
             replies = _load_responder(replies)
         elif isinstance(replies, str):

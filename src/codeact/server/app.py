@@ -102,8 +102,9 @@ def build_llm(config: ServerConfig, spec: str | None = None) -> LLM:
     provider = parse_spec(spec)[0]
     options = config.llm_options if provider == parse_spec(config.llm)[0] else {}
     llm = get_llm(spec, **options)
-    # llama.cpp runs one completion at a time per model; the other backends are thread-safe
-    return SerializedLLM(llm) if provider == "local" else llm
+    # a backend that declares itself not thread-safe (llama.cpp: one completion at a time per
+    # model) is shared by the conversations one request at a time
+    return llm if getattr(llm, "thread_safe", True) else SerializedLLM(llm)
 
 
 class SerializedLLM:

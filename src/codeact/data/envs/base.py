@@ -18,7 +18,8 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
-from codeact.bench.suite import Submission, Task
+from codeact.bench.judges import Evidence, KernelFactory
+from codeact.bench.suite import Task
 from codeact.contracts import LLM, Tool
 from codeact.errors import LLMError
 from codeact.llms.scripted import ScriptedLLM
@@ -27,6 +28,17 @@ from codeact.types import Message
 Policy = Generator[str, str, None]  # yields replies; is sent each reply's observation
 SPLITS = ("train", "test")
 EXPERT = "expert"
+
+
+@dataclass
+class Submission:
+    """What an environment's checker sees of a finished episode: its final answer, the
+    episode's tools (and their state), and `kernel()`, a fresh started kernel for checks that run
+    code, as a context manager."""
+
+    answer: str
+    tools: Sequence[Tool]
+    kernel: KernelFactory
 
 
 @dataclass
@@ -91,13 +103,18 @@ class Environment(ABC, Generic[R]):
             prompt=self.prompt(record),
             answer=None,
             make_tools=lambda: self.tools(record),
-            reference={},
-            grade=lambda submission: self.check(record, submission),
+            judge=lambda evidence: self.judge(record, evidence),
             setup=self.setup(record),
             expert=lambda seed, rate: expert_llm(
                 lambda mistake, rng: self.expert(record, mistake, rng), f"{task_id}:{seed}", rate
             ),
         )
+
+    def judge(self, record: R, evidence: Evidence) -> bool:
+        """The task's judge: a final answer that the environment's checker accepts."""
+        if evidence.answer is None:
+            return False
+        return self.check(record, Submission(evidence.answer, evidence.tools, evidence.kernel))
 
     def tasks(self, split: str, path: Path | None = None) -> list[Task]:
         return [self.task(record, split) for record in self.load(split, path)]

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from codeact.bench.suite import Submission
 from codeact.data.envs.base import (
     Environment,
     Policy,
     Record,
+    Submission,
     execute,
     failed,
     require,

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from codeact.bench.suite import Submission
 from codeact.contracts import Tool
 from codeact.data.envs.base import (
     Environment,
     Policy,
     Record,
+    Submission,
     execute,
     failed,
     require,

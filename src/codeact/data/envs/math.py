@@ -16,11 +16,11 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from codeact.bench.suite import Submission
 from codeact.data.envs.base import (
     Environment,
     Policy,
     Record,
+    Submission,
     execute,
     failed,
     require,

@@ -23,12 +23,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from codeact.bench.suite import Submission
 from codeact.contracts import Tool
 from codeact.data.envs.base import (
     Environment,
     Policy,
     Record,
+    Submission,
     execute,
     failed,
     require,

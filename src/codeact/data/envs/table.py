@@ -22,11 +22,11 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from codeact.bench.suite import Submission
 from codeact.data.envs.base import (
     Environment,
     Policy,
     Record,
+    Submission,
     execute,
     failed,
     require,

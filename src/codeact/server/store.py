@@ -1,6 +1,6 @@
 """Persistence: SQLite by default, PostgreSQL by URL, through SQLAlchemy 2 and Alembic.
 
-Every write is its own committed transaction, made when the thing happens, so a `kill -9` loses
+Every write is committed before the call that makes it returns, so a `kill -9` loses
 nothing the client was told about. SQLite runs in WAL mode with `synchronous=NORMAL`: a commit
 survives the process dying (only a power loss could undo the last ones). Every read and write
 of a conversation is scoped to its owner, so one user's ids mean nothing to another.
@@ -25,6 +25,7 @@ from alembic.config import Config
 from sqlalchemy.orm import Session
 
 from codeact.errors import ConfigError
+from codeact.server.group_commit import GroupCommit
 from codeact.server.tables import Conversation, Event, Thread, Token, User
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -69,10 +70,13 @@ class Store:
         self.sqlite = self.engine.dialect.name == "sqlite"
         if self.sqlite:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        # SQLite takes one writer at a time; queue them here rather than fail with SQLITE_BUSY
+        # SQLite takes one writer at a time; queue them here rather than fail with SQLITE_BUSY,
+        # and let the event log's writers share commits
+        lock = threading.Lock()
         self._write_lock: contextlib.AbstractContextManager[Any] = (
-            threading.Lock() if self.sqlite else contextlib.nullcontext()
+            lock if self.sqlite else contextlib.nullcontext()
         )
+        self._group = GroupCommit(self.engine, lock) if self.sqlite else None
         self.migrate()
 
     def migrate(self) -> None:
@@ -210,14 +214,16 @@ class Store:
         status: str | None = None,
     ) -> list[EventRecord]:
         """Append events in one transaction (setting the conversation's status too, if given);
-        returns them with their ids. Core statements, not the ORM: this is the hot path."""
+        returns them with their ids. Core statements, not the ORM: this is the hot path. With
+        SQLite, concurrent appends share a commit (group_commit.py)."""
         now = time.time()
         rows: list[dict[str, Any]] = [
             {"conversation_id": conversation_id, "type": t, "data": d, "created": now}
             for t, d in events
         ]
         insert = sa.insert(Event).returning(Event.id, sort_by_parameter_order=True)
-        with self._write_lock, self.engine.begin() as connection:
+
+        def write(connection: sa.Connection) -> list[int]:
             ids = list(connection.execute(insert, rows).scalars())
             if status is not None:
                 connection.execute(
@@ -225,6 +231,13 @@ class Store:
                     .where(Conversation.id == conversation_id)
                     .values(status=status, updated=now)
                 )
+            return ids
+
+        if self._group is not None:
+            ids = self._group.run(write)
+        else:
+            with self.engine.begin() as connection:
+                ids = write(connection)
         return [
             EventRecord(i, conversation_id, kind, data, now)
             for i, (kind, data) in zip(ids, events, strict=True)

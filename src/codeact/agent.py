@@ -31,6 +31,7 @@ from codeact.errors import (
     WallTimeExceeded,
 )
 from codeact.tools.calling import call_tool
+from codeact.tools.toolsets import Toolset, close_all, expand
 from codeact.types import (
     Action,
     CodeAction,
@@ -52,7 +53,9 @@ class Agent:
     """A CodeAct agent session: an LLM, a kernel, an action format and tools.
 
     A kernel is only needed by formats that run code (`action_format.runs_code`); for the others
-    (JSON, text) a kernel named by a string is not built, and `kernel=None` is fine.
+    (JSON, text) a kernel named by a string is not built, and `kernel=None` is fine. `tools` takes
+    tools and toolsets (an `MCPServer`): a toolset's tools are offered, and it is closed with the
+    agent.
     """
 
     def __init__(
@@ -60,7 +63,7 @@ class Agent:
         llm: LLM | str = "local",
         kernel: Kernel | str | None = "sandbox",
         *,
-        tools: Sequence[Tool] = (),
+        tools: Sequence[Tool | Toolset] = (),
         action_format: ActionFormat | str = "code",
         max_turns: int = 10,
         max_tokens: int | None = None,
@@ -77,7 +80,8 @@ class Agent:
         self.llm = _build_llm(llm)
         self.format = _build_format(action_format)
         self.kernel = _build_kernel(kernel) if self.format.runs_code else _given(kernel)
-        self.tools = list(tools)
+        # a toolset (an MCP server) gives its tools now and is closed with the agent
+        self.tools, self._toolsets = expand(tools)
         self.max_turns = max_turns
         self.max_tokens = max_tokens
         self.max_seconds = max_seconds
@@ -152,8 +156,11 @@ class Agent:
             self.kernel.restart()
 
     def close(self) -> None:
-        if self.kernel is not None:
-            self.kernel.shutdown()
+        try:
+            if self.kernel is not None:
+                self.kernel.shutdown()
+        finally:
+            close_all(self._toolsets)
 
     def __enter__(self) -> Agent:
         return self

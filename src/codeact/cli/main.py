@@ -107,6 +107,14 @@ PythonEnvOpt = Annotated[
         "the sandbox binds it read-only. It needs ipykernel.",
     ),
 ]
+McpOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--mcp",
+        help="an MCP server whose tools the agent gets: a command line ('npx -y SERVER') or an "
+        "http(s):// URL (streamable HTTP); repeatable. It runs on the host, never in the sandbox",
+    ),
+]
 
 
 @app.command()
@@ -139,6 +147,7 @@ def run(
     api_key: ApiKeyOpt = None,
     python_env: PythonEnvOpt = None,
     allow_unsandboxed: UnsandboxedOpt = False,
+    mcp: McpOpt = None,
 ) -> None:
     """Solve TASK with the agent, showing each step live. Exit: 0 answered, 1 a limit, 2 bad
     input, 3 model backend failed, 4 kernel failed, 130 interrupted."""
@@ -147,7 +156,7 @@ def run(
     options = SessionOptions(
         llm, kernel, action_format, max_turns, timeout, output, workdir, ephemeral,
         llm_options(llm_opt, base_url, api_key),
-        kernel_options(kernel_opt, python_env, allow_unsandboxed),
+        kernel_options(kernel_opt, python_env, allow_unsandboxed), mcp or [],
     )  # fmt: skip
     code = run_task(
         task,
@@ -175,6 +184,7 @@ def chat(
     api_key: ApiKeyOpt = None,
     python_env: PythonEnvOpt = None,
     allow_unsandboxed: UnsandboxedOpt = False,
+    mcp: McpOpt = None,
 ) -> None:
     """Chat with the agent in the terminal; the kernel persists. Ctrl-C stops the model or the
     running code; /help lists the commands; Ctrl-D leaves."""
@@ -184,7 +194,7 @@ def chat(
     options = SessionOptions(
         llm, kernel, action_format, max_turns, timeout, output, workdir, ephemeral,
         llm_options(llm_opt, base_url, api_key),
-        kernel_options(kernel_opt, python_env, allow_unsandboxed),
+        kernel_options(kernel_opt, python_env, allow_unsandboxed), mcp or [],
     )  # fmt: skip
     chat_loop(options)
 

@@ -23,11 +23,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from codeact.actions import get_format
+from codeact.actions.tools import answer_messages
 from codeact.agent import Agent
 from codeact.bench.countdown import Budget, Countdown
 from codeact.bench.judges import Evidence, KernelFactory, fresh_kernel, judge_of
 from codeact.bench.recording import recording
-from codeact.bench.suite import HistoryItem, Task
+from codeact.bench.suite import HistoryItem, Task, render_reply
 from codeact.contracts import LLM, ActionFormat, Kernel, Tool
 from codeact.errors import KernelError
 from codeact.types import Message, Observation, Trajectory
@@ -131,14 +132,16 @@ def run_episode(
 def render_history(history: Sequence[HistoryItem], fmt: ActionFormat) -> list[Message]:
     """A dialogue history as the model under `fmt` sees it: an action is the assistant's turn as
     the format writes it, an observation the result that came back, a message itself."""
-    messages = []
+    messages: list[Message] = []
     for item in history:
         if isinstance(item, Message):
             messages.append(item)
         elif isinstance(item, Observation):
-            messages.append(Message("user", fmt.render_observation(item)))
+            previous = messages[-1] if messages else Message("user", "")
+            messages.extend(answer_messages(previous, fmt.render_observation(item)))
         else:
-            messages.append(Message("assistant", fmt.render_action(item)))
+            reply = render_reply(fmt, item)
+            messages.append(reply if isinstance(reply, Message) else Message("assistant", reply))
     return messages
 
 

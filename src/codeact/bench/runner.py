@@ -40,6 +40,7 @@ from typing import Any
 from urllib.parse import quote
 
 from codeact.actions import FORMATS, get_format
+from codeact.agent import check_native
 from codeact.bench.episode import PROTOCOLS, Episode, LLMFactory, run_episode
 from codeact.bench.registry import load_suite
 from codeact.bench.suite import Suite, Task
@@ -121,9 +122,12 @@ def check_grid(config: GridConfig) -> list[str]:
         )
     if config.max_turns < 1:
         raise ConfigError(f"--max-turns must be at least 1 (got {config.max_turns})")
+    formats = {name: get_format(name) for name in config.formats}
     for model in config.models:
         check_spec(model, **config.llm_options)
-    formats = {name: get_format(name) for name in config.formats}
+        for fmt in formats.values():
+            if getattr(fmt, "native_tools", False):  # native function calls: tools= needed
+                check_native(_llm_class(model), fmt, model)
     if any(f.runs_code for f in formats.values()):
         check_kernel(config.kernel, **_kernel_options(config.kernel_options))
     suite = load_suite(config.suite)

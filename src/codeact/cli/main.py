@@ -236,7 +236,14 @@ def bench_run(
             "--llm", help="provider:model; repeat for several; 'oracle' replays the references"
         ),
     ] = ["oracle"],  # noqa: B006 (typer reads defaults, never mutates them)
-    formats: Annotated[str, typer.Option("--formats", help="comma-separated")] = "code,json,text",
+    formats: Annotated[
+        str,
+        typer.Option(
+            "--formats",
+            help="comma-separated: code, json, text (the paper's three), tools (the model "
+            "server's native function calling), or formats of your own",
+        ),
+    ] = "code,json,text",
     protocol: Annotated[str, typer.Option(help="feedback (the paper's) or pass@1")] = "feedback",
     max_turns: Annotated[int, typer.Option("--max-turns")] = 10,
     seeds: Annotated[int, typer.Option(help="repetitions per task")] = 1,

@@ -220,3 +220,21 @@ def test_codeact_run_with_mcp_servers(http_url: str, tmp_path: Path) -> None:
     assert failed.returncode == 2
     assert "error: MCP server 'mcp' failed to start" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_codeact_bench_run_offers_the_servers_tools_in_every_episode(tmp_path: Path) -> None:
+    stdio = shlex.join(STDIO)
+    done = _codeact(
+        "bench", "run", "--suite", "travel", "--llm", "oracle", "--formats", "json,tools",
+        "--limit", "1", "--engine", "serial", "--mcp", stdio, "--out", "out", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [json.loads(line) for line in (tmp_path / "out/results.jsonl").read_text().splitlines()]
+    assert [r["success"] for r in rows] == [True, True]
+    for row in rows:
+        traj = json.loads((tmp_path / row["trajectory"]).read_text())
+        assert {"add", "stats", "search_docs"} <= set(traj["meta"]["tools"])
+    failed = _codeact("bench", "run", "--suite", "travel", "--llm", "oracle", "--limit", "1",
+                      "--mcp", "/nonexistent/mcp", "--out", "out2", cwd=tmp_path)  # fmt: skip
+    assert failed.returncode == 2 and "failed to start" in failed.stderr
+    assert not (tmp_path / "out2/results.jsonl").exists()

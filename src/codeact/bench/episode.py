@@ -77,9 +77,11 @@ def run_episode(
     max_solutions: int | None = None,
     countdown: bool = False,
     new_kernel: KernelFactory = fresh_kernel,
+    extra_tools: Sequence[Tool] = (),
 ) -> Outcome:
     """Run one episode. `llm` is a model, or a factory that builds one for this episode;
-    `new_kernel` gives the judge a fresh kernel for checks that run code."""
+    `new_kernel` gives the judge a fresh kernel for checks that run code; `extra_tools` (an MCP
+    server's, say) are offered besides the task's own."""
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; choose from {', '.join(PROTOCOLS)}")
     fmt = _format(action_format)
@@ -87,7 +89,7 @@ def run_episode(
     if task.setup:
         _prepare(task, kernel, exec_timeout)
     task_tools = task.tools(seed)
-    tools, log = recording(task_tools)
+    tools, log = recording([*task_tools, *extra_tools])
     budget = Budget(max_turns, max_solutions) if countdown else None
     played = Countdown(fmt, budget) if budget else fmt  # the agent's own format instance
     model = llm if isinstance(llm, LLM) else llm(Episode(task, played, tools, seed))

@@ -268,6 +268,7 @@ def bench_run(
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     report: Annotated[bool, typer.Option(help="write the report when done")] = True,
+    mcp: McpOpt = None,
 ) -> None:
     """Run the grid task x model x format; resumable (finished rows are skipped). Options go to
     every model (and every kernel) of the grid."""
@@ -291,6 +292,7 @@ def bench_run(
             llm_options={"max_tokens": max_reply_tokens, **llm_options(llm_opt, base_url, api_key)},
             kernel_options=kernel_options(kernel_opt),
             report=report,
+            mcp=mcp,
         )
     )
 

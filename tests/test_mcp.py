@@ -22,7 +22,7 @@ from codeact import Agent
 from codeact.errors import ConfigError
 from codeact.kernels.sandbox import SandboxKernel
 from codeact.llms.scripted import ScriptedLLM
-from codeact.tools.mcp import MCPServer, MCPServerError, MCPToolError, python_name
+from codeact.tools.mcp import MCPServer, MCPServerError, MCPToolError, python_name, result_value
 
 DEMO = str(Path(__file__).with_name("mcp_demo_server.py"))
 STDIO = [sys.executable, DEMO]
@@ -70,6 +70,26 @@ def test_signatures_and_docstrings_come_from_the_input_schemas(server: MCPServer
     assert tools["search_docs"]("q", limit=2) == ["q 0", "q 1"]
     assert tools["open_tool"]("a.txt") == "opened a.txt"
     assert "open" not in tools and server.skipped == []
+    # what the server wrote is cleaned before the prompt, the kernel or a terminal sees it
+    assert tools["greet"].doc == "A greeting, in red on a terminal.\n\nname: who to greet"
+    assert "\x1b" not in json.dumps(tools["greet"].json_schema())
+
+
+def test_results_are_bounded_before_anything_walks_them() -> None:
+    from mcp_types import CallToolResult, TextContent
+
+    deep: dict[str, object] = {}
+    node = deep
+    for _ in range(500):
+        node["x"] = {}
+        node = node["x"]  # type: ignore[assignment]
+    with pytest.raises(MCPToolError, match="nests deeper than 64 levels"):
+        result_value(CallToolResult(content=[], structured_content=deep))
+    text = CallToolResult(content=[TextContent(text="a\x1b]0;pwned\x07b\rc\x00")])
+    assert result_value(text) == "ab\nc\\x00"
+    failed = CallToolResult(content=[TextContent(text="no \x1b[31mway")], is_error=True)
+    with pytest.raises(MCPToolError, match=r"^no way$"):
+        result_value(failed)
 
 
 def test_python_names_of_remote_tools() -> None:

@@ -48,10 +48,12 @@ from typing import Any, TextIO
 from codeact.cli.terminal import printable
 from codeact.errors import CodeActError, ConfigError, MissingDependency
 from codeact.tools.schema import SchemaTool, schema_tool
+from codeact.tools.values import MAX_DEPTH
 
 MAX_DESCRIPTION = 4000  # characters of a tool's description the model is shown
 MAX_RESULT_BYTES = 1024 * 1024  # a result's JSON size, beyond which it is refused
 MAX_TOOLS = 256
+MAX_SCHEMA_BYTES = 64 * 1024  # a tool's input schema as JSON, beyond which the tool is skipped
 _STDERR_TAIL = 600
 _NOT_IDENT = re.compile(r"\W")
 
@@ -256,7 +258,7 @@ class MCPServer:
                     raise ConfigError(f"its name is the same as another tool's ({local})")
                 tools[local] = schema_tool(
                     local,
-                    spec.input_schema or {"type": "object"},
+                    _input_schema(spec.input_schema),
                     description[:MAX_DESCRIPTION],
                     self._caller(remote),
                 )
@@ -299,6 +301,21 @@ def python_name(name: str) -> str:
     return local
 
 
+def _input_schema(schema: Any) -> dict[str, Any]:
+    """A tool's input schema, capped in size and with every string cleaned: its descriptions
+    reach the prompt, the kernel's docstrings and the model server's `tools` field."""
+    try:
+        cleaned = _cleaned(schema or {"type": "object"})
+    except _TooDeep as exc:
+        raise ConfigError(f"its input schema: {exc}") from None
+    size = len(json.dumps(cleaned, default=str))
+    if size > MAX_SCHEMA_BYTES:
+        raise ConfigError(f"its input schema is {size} bytes; the limit is {MAX_SCHEMA_BYTES}")
+    if not isinstance(cleaned, dict):
+        raise ConfigError("its input schema is not a JSON object")
+    return cleaned
+
+
 def result_value(result: Any) -> Any:
     """A CallToolResult as the value the model's code receives (see the module docstring)."""
     blocks = [b.model_dump(mode="json", by_alias=False) for b in result.content]
@@ -313,10 +330,14 @@ def result_value(result: Any) -> Any:
         value = _block_value(blocks[0])
     else:
         value = [_block_value(b) for b in blocks]
+    try:
+        value = _cleaned(value)
+    except _TooDeep as exc:
+        raise MCPToolError(f"the result: {exc}") from None
     size = len(json.dumps(value, default=str))
     if size > MAX_RESULT_BYTES:
         raise MCPToolError(f"the result is {size} bytes; the limit is {MAX_RESULT_BYTES}")
-    return _cleaned(value)
+    return value
 
 
 def _unwrapped(value: Any) -> Any:
@@ -351,14 +372,21 @@ def _check_base64(data: str) -> None:
         raise MCPToolError("the server sent content that is not valid base64") from None
 
 
-def _cleaned(value: Any) -> Any:
-    """Every string in `value` (keys too) with its control characters neutralized."""
+class _TooDeep(ValueError):
+    pass
+
+
+def _cleaned(value: Any, depth: int = 0) -> Any:
+    """Every string in `value` (keys too) with its control characters neutralized; _TooDeep past
+    MAX_DEPTH levels (before anything recurses on it without a limit)."""
+    if depth > MAX_DEPTH:
+        raise _TooDeep(f"it nests deeper than {MAX_DEPTH} levels")
     if isinstance(value, str):
         return _clean(value)
     if isinstance(value, list):
-        return [_cleaned(v) for v in value]
+        return [_cleaned(v, depth + 1) for v in value]
     if isinstance(value, dict):
-        return {_clean(str(k)): _cleaned(v) for k, v in value.items()}
+        return {_clean(str(k)): _cleaned(v, depth + 1) for k, v in value.items()}
     return value
 
 

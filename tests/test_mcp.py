@@ -258,3 +258,17 @@ def test_codeact_bench_run_offers_the_servers_tools_in_every_episode(tmp_path: P
                       "--mcp", "/nonexistent/mcp", "--out", "out2", cwd=tmp_path)  # fmt: skip
     assert failed.returncode == 2 and "failed to start" in failed.stderr
     assert not (tmp_path / "out2/results.jsonl").exists()
+
+
+def test_codeact_chat_with_an_mcp_server(tmp_path: Path) -> None:
+    replies = tmp_path / "replies.json"
+    code = "<execute>\nprint('sum', add(2, 2))\n</execute>"
+    replies.write_text(json.dumps([code, "<solution>4</solution>"]))
+    done = subprocess.run(
+        [sys.executable, "-m", "codeact", "chat", "--llm", f"scripted:{replies}", "--mcp",
+         shlex.join(STDIO), "--ephemeral"],
+        input="add two and two\n/exit\n", capture_output=True, text=True, timeout=120,
+        env={**os.environ, "COLUMNS": "200", "TERM": "dumb"}, cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "sum 4" in done.stdout and "goodbye" in done.stdout

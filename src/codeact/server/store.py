@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import secrets
 import threading
 import time
@@ -138,22 +139,36 @@ class Store:
             row = s.get(Conversation, conversation_id)
             return _info(row) if row is not None and row.owner == owner else None
 
-    def conversations(self, owner: str, limit: int = 100) -> list[ConversationInfo]:
-        query = (
-            sa.select(Conversation)
-            .where(Conversation.owner == owner)
-            .order_by(Conversation.updated.desc())
-            .limit(limit)
-        )
+    def conversations(
+        self, owner: str, limit: int = 100, title_has: str = ""
+    ) -> list[ConversationInfo]:
+        """The owner's conversations, newest first; `title_has` keeps those whose title contains
+        it (case-insensitive)."""
+        query = sa.select(Conversation).where(Conversation.owner == owner)
+        if title_has:
+            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", title_has) + "%"
+            query = query.where(Conversation.title.ilike(pattern, escape="\\"))
+        query = query.order_by(Conversation.updated.desc()).limit(limit)
         with Session(self.engine) as s:
             return [_info(row) for row in s.scalars(query)]
 
-    def rename(self, owner: str, conversation_id: str, title: str) -> ConversationInfo | None:
+    def update(
+        self,
+        owner: str,
+        conversation_id: str,
+        title: str | None = None,
+        settings: dict[str, Any] | None = None,
+    ) -> ConversationInfo | None:
+        """Rename a conversation and/or merge `settings` into its `meta["settings"]`."""
         with self._writing() as s:
             row = s.get(Conversation, conversation_id)
             if row is None or row.owner != owner:
                 return None
-            row.title, row.updated = title, time.time()
+            if title is not None:
+                row.title = title
+            if settings:
+                row.meta = {**row.meta, "settings": {**row.meta.get("settings", {}), **settings}}
+            row.updated = time.time()
             return _info(row)
 
     def delete(self, owner: str, conversation_id: str) -> bool:

@@ -190,6 +190,11 @@ def test_a_server_that_cannot_start_says_why() -> None:
         MCPServer(cmd, startup_timeout=20).start()
     with pytest.raises(MCPServerError, match="failed to start"):
         MCPServer(["/nonexistent/mcp-server"]).start()
+    mute = [sys.executable, "-c", "import time; time.sleep(60)"]  # never answers initialize
+    started = time.monotonic()
+    with pytest.raises(MCPServerError, match="did not start within 2 s"):
+        MCPServer(mute, startup_timeout=2).start()
+    assert time.monotonic() - started < 8
     with pytest.raises(ConfigError, match="needs a command line"):
         MCPServer("  ")
 

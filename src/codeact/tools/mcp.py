@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import builtins
+import contextlib
 import importlib
 import json
 import keyword
@@ -95,7 +96,7 @@ class MCPServer:
         self._tools: list[SchemaTool] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
-        self._stop: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
         self._client: Any = None
         self._failure: str | None = None  # why the connection ended, once it has
         self._errlog: TextIO | None = None
@@ -110,12 +111,8 @@ class MCPServer:
         self._errlog = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")  # noqa: SIM115
         self._loop = asyncio.new_event_loop()
         ready: Future[list[Any]] = Future()
-        self._thread = threading.Thread(
-            target=self._loop.run_until_complete,
-            args=(self._serve(ready),),
-            name=f"mcp {self.name[:40]}",
-            daemon=True,
-        )
+        self._task = self._loop.create_task(self._serve(ready))
+        self._thread = threading.Thread(target=self._run, name=f"mcp {self.name[:40]}", daemon=True)
         self._thread.start()
         try:
             listed = ready.result(self.startup_timeout)
@@ -138,11 +135,12 @@ class MCPServer:
 
     def close(self) -> None:
         """Stop the connection (and the process, for a command); idempotent."""
-        loop, thread = self._loop, self._thread
-        if loop is None or thread is None:
+        loop, thread, task = self._loop, self._thread, self._task
+        if loop is None or thread is None or task is None:
             return
-        if self._stop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._stop.set)
+        self._failure = self._failure or "it was closed"
+        if not loop.is_closed():  # cancelled also while it starts or waits on a hung server
+            loop.call_soon_threadsafe(task.cancel)
         thread.join(10)
         if not thread.is_alive():
             loop.close()
@@ -162,10 +160,14 @@ class MCPServer:
 
     # --- the connection, on its own event loop ---------------------------------------------
 
+    def _run(self) -> None:
+        assert self._loop is not None and self._task is not None
+        with contextlib.suppress(BaseException):  # how it ended is in self._failure
+            self._loop.run_until_complete(self._task)
+
     async def _serve(self, ready: Future[list[Any]]) -> None:
         from mcp import Client
 
-        self._stop = asyncio.Event()
         try:
             async with Client(self._transport(), read_timeout_seconds=self.timeout) as client:
                 self._client = client
@@ -174,9 +176,9 @@ class MCPServer:
                 # paid here, within the startup timeout, not by the first call's
                 await asyncio.to_thread(importlib.import_module, "jsonschema")
                 ready.set_result(listed)
-                await self._stop.wait()
+                await asyncio.Event().wait()  # until close() cancels this task
         except BaseException as exc:  # the SDK raises exception groups; say what ended it
-            self._failure = _reason(exc)
+            self._failure = self._failure or _reason(exc)
             if not ready.done():
                 ready.set_exception(
                     MCPServerError(
@@ -184,8 +186,6 @@ class MCPServer:
                         + self._stderr_tail()
                     )
                 )
-        else:
-            self._failure = "it was closed"
         finally:
             self._client = None
 

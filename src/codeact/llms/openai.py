@@ -141,9 +141,9 @@ class OpenAILLM:
         usage = (
             Usage(resp.usage.prompt_tokens, resp.usage.completion_tokens) if resp.usage else Usage()
         )
-        calls = [
-            ToolRequest(c.id, c.function.name, c.function.arguments or "")
-            for c in choice.message.tool_calls or []
+        calls = [  # a server that sends no call ids still gets its answers matched
+            ToolRequest(c.id or f"call_{i}", c.function.name, c.function.arguments or "")
+            for i, c in enumerate(choice.message.tool_calls or [])
             if getattr(c, "function", None) is not None
         ]
         return Completion(
@@ -174,7 +174,9 @@ class OpenAILLM:
                 reason = event.choices[0].finish_reason or reason
         if usage is None:  # some servers (llama.cpp's) send no usage when streaming
             usage = _estimate_usage(request["messages"], len(chunks))
-        requests = [ToolRequest(*calls[i]) for i in sorted(calls)]
+        requests = [
+            ToolRequest(calls[i][0] or f"call_{i}", calls[i][1], calls[i][2]) for i in sorted(calls)
+        ]
         return Completion("".join(chunks), usage, 0.0, reason, model, requests)
 
 

@@ -43,7 +43,7 @@ def trajectory_of(info: ConversationInfo, events: Iterable[EventRecord]) -> Traj
     status, answer = "running", None
     for event in events:
         if event.type == "message":
-            messages.append({"role": event.data["role"], "content": event.data["content"]})
+            messages.append({k: v for k, v in event.data.items() if k != "kind"})
         elif event.type == "step":  # a copy: Trajectory.from_dict pops keys of nested dicts
             steps.append(copy.deepcopy(event.data))
         elif event.type == "run":

@@ -4,13 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The sandbox needs bubblewrap; the server's PostgreSQL tests need a PostgreSQL server (Debian
-# packages `bubblewrap`, `postgresql`; Debian keeps initdb and postgres in /usr/lib/postgresql/*/bin).
-if ! command -v bwrap >/dev/null || ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+# The sandbox needs bubblewrap; the server's PostgreSQL tests need a PostgreSQL server, and its web
+# UI's tests a Chromium that Playwright drives (Debian packages `bubblewrap`, `postgresql`,
+# `chromium`; Debian keeps initdb and postgres in /usr/lib/postgresql/*/bin).
+if ! command -v bwrap >/dev/null || ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null \
+  || [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    (apt-get update -qq && apt-get install -y -qq bubblewrap postgresql) >/dev/null
+    (apt-get update -qq && apt-get install -y -qq bubblewrap postgresql chromium) >/dev/null
   else
-    echo "warning: install bubblewrap (the sandbox) and postgresql (the server's PostgreSQL tests)" >&2
+    echo "warning: install bubblewrap (the sandbox), postgresql (the server's PostgreSQL tests)" \
+      "and chromium (the web UI's tests)" >&2
   fi
 fi
 

@@ -31,6 +31,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real OpenAI-compatible server on 127.0.0.1: llama-cpp-python's, serving the bundled model.
+    Its chat format is ChatML (SmolLM2's own) with native function calling, so the `tools` format
+    runs against it too.
 
     Yields its base URL (".../v1")."""
     pytest.importorskip("llama_cpp.server", reason="needs llama-cpp-python[server]")
@@ -49,6 +51,8 @@ def model_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         str(port),
         "--n_ctx",
         "4096",
+        "--chat_format",
+        "chatml-function-calling",
     ]
     log = tmp_path_factory.mktemp("model-server") / "server.log"
     # a log file, not a pipe: the server is chatty and a full pipe would block it

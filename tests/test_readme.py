@@ -46,7 +46,10 @@ def test_the_first_example_runs_in_the_sandbox(
 ) -> None:
     ns = _run_example(EXAMPLES[0], IRIS, tmp_path)
     out = capsys.readouterr().out.splitlines()
-    assert out == ["finished setosa 1.462, versicolor 4.26, virginica 5.552"] * 2
+    assert out == [
+        "finished setosa 1.462, versicolor 4.26, virginica 5.552",
+        "finished plotted to petal.png",
+    ]
     result, follow_up = ns["result"], ns["follow_up"]
     assert isinstance(result.steps[0].action, CodeAction) and result.turns == 2
     first = result.steps[0].observation

@@ -13,11 +13,13 @@ stderr, results, tracebacks), `on_step(step)` each finished step.
 
 from __future__ import annotations
 
+import inspect
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from codeact import __version__
+from codeact.actions.tools import answer_messages
 from codeact.contracts import LLM, ActionFormat, Kernel, OutputCallback, TokenCallback, Tool
 from codeact.errors import (
     AgentStop,
@@ -31,6 +33,7 @@ from codeact.errors import (
     WallTimeExceeded,
 )
 from codeact.tools.calling import call_tool
+from codeact.tools.toolsets import Toolset, close_all, expand
 from codeact.types import (
     Action,
     CodeAction,
@@ -41,6 +44,7 @@ from codeact.types import (
     RunResult,
     Step,
     ToolCall,
+    ToolCalls,
     Trajectory,
 )
 
@@ -52,7 +56,9 @@ class Agent:
     """A CodeAct agent session: an LLM, a kernel, an action format and tools.
 
     A kernel is only needed by formats that run code (`action_format.runs_code`); for the others
-    (JSON, text) a kernel named by a string is not built, and `kernel=None` is fine.
+    (JSON, text) a kernel named by a string is not built, and `kernel=None` is fine. `tools` takes
+    tools and toolsets (an `MCPServer`): a toolset's tools are offered, and it is closed with the
+    agent.
     """
 
     def __init__(
@@ -60,7 +66,7 @@ class Agent:
         llm: LLM | str = "local",
         kernel: Kernel | str | None = "sandbox",
         *,
-        tools: Sequence[Tool] = (),
+        tools: Sequence[Tool | Toolset] = (),
         action_format: ActionFormat | str = "code",
         max_turns: int = 10,
         max_tokens: int | None = None,
@@ -76,8 +82,12 @@ class Agent:
         check_limits(max_turns, max_tokens, max_seconds, exec_timeout)
         self.llm = _build_llm(llm)
         self.format = _build_format(action_format)
+        self._native = bool(getattr(self.format, "native_tools", False))
+        if self._native:
+            check_native(self.llm, self.format)
         self.kernel = _build_kernel(kernel) if self.format.runs_code else _given(kernel)
-        self.tools = list(tools)
+        # a toolset (an MCP server) gives its tools now and is closed with the agent
+        self.tools, self._toolsets = expand(tools)
         self.max_turns = max_turns
         self.max_tokens = max_tokens
         self.max_seconds = max_seconds
@@ -152,8 +162,11 @@ class Agent:
             self.kernel.restart()
 
     def close(self) -> None:
-        if self.kernel is not None:
-            self.kernel.shutdown()
+        try:
+            if self.kernel is not None:
+                self.kernel.shutdown()
+        finally:
+            close_all(self._toolsets)
 
     def __enter__(self) -> Agent:
         return self
@@ -182,24 +195,28 @@ class Agent:
         started = time.perf_counter()
         messages = self.trajectory.messages
         stream = self._stream if self.on_token is not None else None
-        completion = self.llm.complete(messages, stop=self.format.stop, stream=stream)
+        native: dict[str, Any] = {}
+        if self._native:  # the tools go in the request; the calls come back on the completion
+            native["tools"] = self.format.tool_specs(self.tools)  # type: ignore[attr-defined]
+        completion = self.llm.complete(messages, stop=self.format.stop, stream=stream, **native)
         run.turns += 1
         run.tokens += completion.usage.total_tokens
         text = self.format.clean(completion.text)
-        messages.append(Message("assistant", text))
+        calls = list(completion.tool_calls) if self._native else []
+        messages.append(Message("assistant", text, calls))
         step = Step(turn=len(self.trajectory.steps) + 1, completion=completion)
         step.llm_seconds = time.perf_counter() - started
         try:
-            self._act_on(text, step, run)
+            self._act_on(messages[-1], step, run)
         finally:
             step.step_seconds = time.perf_counter() - started
             self.trajectory.steps.append(step)
             if self.on_step is not None:
                 self.on_step(step)
 
-    def _act_on(self, text: str, step: Step, run: _Budget) -> None:
+    def _act_on(self, message: Message, step: Step, run: _Budget) -> None:
         try:
-            action = self.format.parse(text)
+            action = self._parse(message)
         except FormatError as err:
             step.format_error = str(err)
             self._observe(str(err))
@@ -215,9 +232,16 @@ class Agent:
             self._observe(self.format.nudge)
             return
         exec_started = time.perf_counter()
-        step.observation = self._execute(action, run)
+        if isinstance(action, ToolCalls):  # native calls: each answered by its own message
+            results = [call_tool(self.tools, call) for call in action.calls]
+            step.observation = merged(action, results)
+            for request, result in zip(message.tool_calls, results, strict=True):
+                content = self.format.render_observation(result)
+                self.trajectory.messages.append(Message("tool", content, tool_call_id=request.id))
+        else:
+            step.observation = self._execute(action, run)
+            self._observe(step.observation)
         step.exec_seconds = time.perf_counter() - exec_started
-        self._observe(step.observation)
         if self._interrupted:
             raise Interrupted()
 
@@ -240,9 +264,19 @@ class Agent:
         assert self.on_token is not None
         self.on_token(text)
 
+    def _parse(self, message: Message) -> Action:
+        parse_message = getattr(self.format, "parse_message", None)  # formats with native calls
+        if self._native and callable(parse_message):
+            action: Action = parse_message(message)
+            return action
+        return self.format.parse(message.content)
+
     def _observe(self, observation: Observation | str) -> None:
+        """Give an observation (or an error, a nudge) back: to each native call of the last
+        reply when it made some, else as the next user message."""
         content = self.format.render_observation(observation)
-        self.trajectory.messages.append(Message("user", content))
+        messages = self.trajectory.messages
+        messages.extend(answer_messages(messages[-1], content))
 
     def _meta(self) -> dict[str, Any]:
         return {
@@ -255,6 +289,28 @@ class Agent:
             "tools": [t.name for t in self.tools],
             "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
+
+
+def check_native(llm: Any, fmt: ActionFormat, name: str | None = None) -> None:
+    """A format with native function calls needs an LLM (or LLM class) whose `complete()` takes
+    `tools=`."""
+    params = inspect.signature(llm.complete).parameters
+    takes = "tools" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+    if not takes:
+        raise ConfigError(
+            f"the {fmt.name} format uses the model server's native function calling, which "
+            f"{name or llm.name} does not offer (its complete() takes no tools=); use an openai: "
+            "server that supports tool calls, or another format"
+        )
+
+
+def merged(action: ToolCalls, results: list[Observation]) -> Observation:
+    """The observations of one reply's native calls as one, for the step's record."""
+    if len(results) == 1:
+        return results[0]
+    output = "\n".join(f"[{c.name}] {r}" for c, r in zip(action.calls, results, strict=True))
+    error = next((r.error for r in results if r.error is not None), None)
+    return Observation(output, error, seconds=sum(r.seconds for r in results))
 
 
 def check_limits(

@@ -32,7 +32,14 @@ OutputCallback = Callable[[str], None]  # a chunk of a cell's stdout/stderr, as 
 
 @runtime_checkable
 class LLM(Protocol):
-    """A chat model. `stream`, when given, receives text chunks as they arrive."""
+    """A chat model. `stream`, when given, receives text chunks as they arrive.
+
+    Native function calling is an optional capability: a backend whose `complete()` also takes
+    `tools=` (OpenAI-style `{"type": "function", "function": schema}` entries) returns the model's
+    calls as `Completion.tool_calls`, and reads them back from assistant messages' `tool_calls`
+    and the answers from "tool" messages. Only a format that declares `native_tools` (the `tools`
+    format) sends `tools=`, so a backend without it keeps working with every other format.
+    """
 
     name: str
 
@@ -101,7 +108,9 @@ class ActionFormat(Protocol):
     and its inverse, and how observations and actions are shown.
 
     A format declares what the rest of the system would otherwise infer from its name:
-    `runs_code` (its actions are code, so the agent and the benchmark hand it a kernel), `nudge`
+    `runs_code` (its actions are code, so the agent and the benchmark hand it a kernel), optionally
+    `native_tools` (its actions are the model server's native calls: see codeact.actions.tools for
+    the three methods it adds, `tool_specs`, `parse_message` and `render_reply`), `nudge`
     (what the model is told after a plain-language reply when only an answer or an action counts)
     and `describe` (how the CLI names an action while it runs). `render_action` is the inverse of
     `parse`: `parse(render_action(a))` gives `a` back, which is how one stored reference solution

@@ -8,19 +8,45 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-Role = Literal["system", "user", "assistant"]
+Role = Literal["system", "user", "assistant", "tool"]
 
 TRAJECTORY_FORMAT = "codeact.trajectory"
 TRAJECTORY_VERSION = 1
 
 
 @dataclass
+class ToolRequest:
+    """A native function call as the model server sent it (the `tools` format): the call's id,
+    the function's name, and its arguments as the raw JSON text the model wrote."""
+
+    id: str
+    name: str
+    arguments: str
+
+
+@dataclass
 class Message:
+    """One message. Only in the `tools` format: an assistant message may carry `tool_calls`,
+    and a "tool" message answers the call whose id is `tool_call_id`."""
+
     role: Role
     content: str
+    tool_calls: list[ToolRequest] = field(default_factory=list)
+    tool_call_id: str = ""
 
-    def to_dict(self) -> dict[str, str]:
-        return {"role": self.role, "content": self.content}
+    def to_dict(self) -> dict[str, Any]:
+        """As saved (the two native fields only when set, so other formats save as before)."""
+        data: dict[str, Any] = {"role": self.role, "content": self.content}
+        if self.tool_calls:
+            data["tool_calls"] = [asdict(call) for call in self.tool_calls]
+        if self.tool_call_id:
+            data["tool_call_id"] = self.tool_call_id
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Message:
+        calls = [ToolRequest(**call) for call in data.get("tool_calls", [])]
+        return cls(data["role"], data["content"], calls, data.get("tool_call_id", ""))
 
 
 @dataclass
@@ -43,6 +69,7 @@ class Completion:
     seconds: float = 0.0
     finish_reason: str = "stop"
     model: str = ""
+    tool_calls: list[ToolRequest] = field(default_factory=list)  # native function calls
 
 
 # --- actions: what ActionFormat.parse() returns -------------------------------------------
@@ -64,6 +91,14 @@ class ToolCall:
 
 
 @dataclass
+class ToolCalls:
+    """The native function calls of one reply (the `tools` format), run in order; each is
+    answered by its own "tool" message."""
+
+    calls: list[ToolCall]
+
+
+@dataclass
 class Finish:
     """The model's final answer."""
 
@@ -77,9 +112,9 @@ class Reply:
     text: str
 
 
-Action = CodeAction | ToolCall | Finish | Reply
+Action = CodeAction | ToolCall | ToolCalls | Finish | Reply
 ACTION_TYPES: dict[str, type[Action]] = {
-    t.__name__: t for t in (CodeAction, ToolCall, Finish, Reply)
+    t.__name__: t for t in (CodeAction, ToolCall, ToolCalls, Finish, Reply)
 }
 
 
@@ -93,6 +128,8 @@ def action_from_dict(data: dict[str, Any]) -> Action:
     kind = ACTION_TYPES.get(fields.pop("type", ""))
     if kind is None:
         raise ValueError(f"unknown action type {data.get('type')!r}")
+    if kind is ToolCalls:
+        return ToolCalls([ToolCall(**call) for call in fields["calls"]])
     return kind(**fields)
 
 
@@ -212,6 +249,7 @@ class Trajectory(_StepTotals):
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        data["messages"] = [m.to_dict() for m in self.messages]
         data["steps"] = [step_to_dict(step) for step in self.steps]
         return {"format": TRAJECTORY_FORMAT, "version": TRAJECTORY_VERSION, **data}
 
@@ -228,7 +266,7 @@ class Trajectory(_StepTotals):
         if data.get("version") != TRAJECTORY_VERSION:
             raise ValueError(f"unsupported trajectory version {data.get('version')!r}")
         return cls(
-            messages=[Message(**m) for m in data["messages"]],
+            messages=[Message.from_dict(m) for m in data["messages"]],
             steps=[_step_from_dict(s) for s in data["steps"]],
             status=data["status"],
             answer=data["answer"],
@@ -251,6 +289,7 @@ def _step_from_dict(data: dict[str, Any]) -> Step:
     data = dict(data)
     completion = data.pop("completion")
     completion["usage"] = Usage(**completion["usage"])
+    completion["tool_calls"] = [ToolRequest(**c) for c in completion.get("tool_calls", [])]
     action = data.pop("action")
     obs = data.pop("observation")
     if obs is not None:

@@ -11,11 +11,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from redteam_harness import Harness
 
-from codeact.kernels import slots
+from codeact.kernels import mounts, slots
 
 CRASHING_HOST = """
 import json, sys, time
@@ -37,9 +38,22 @@ time.sleep(600)
 
 
 def _mounted(path: str) -> bool:
-    return any(
-        line.split()[4] == path for line in Path("/proc/self/mountinfo").read_text().splitlines()
+    return mounts.mount_key(Path(path)) is not None
+
+
+def _crash(lent: Path) -> dict[str, Any]:
+    """Run CRASHING_HOST on `lent` and kill it with SIGKILL; what it reported it had set up."""
+    host = subprocess.Popen(
+        [sys.executable, "-c", CRASHING_HOST, str(lent)], stdout=subprocess.PIPE, text=True
     )
+    try:
+        assert host.stdout is not None
+        left: dict[str, Any] = json.loads(host.stdout.readline())
+    finally:
+        host.send_signal(signal.SIGKILL)
+        host.wait(10)
+    time.sleep(0.5)
+    return left
 
 
 def _processes_of(uid: int) -> list[int]:
@@ -53,16 +67,7 @@ def test_a_killed_host_leaves_nothing_after_the_next_start(
     lent = tmp_path / "lent"
     lent.mkdir()
     owner = (lent.stat().st_uid, lent.stat().st_gid)
-    host = subprocess.Popen(
-        [sys.executable, "-c", CRASHING_HOST, str(lent)], stdout=subprocess.PIPE, text=True
-    )
-    try:
-        assert host.stdout is not None
-        left = json.loads(host.stdout.readline())
-    finally:
-        host.send_signal(signal.SIGKILL)
-        host.wait(10)
-    time.sleep(0.5)
+    left = _crash(lent)
     # what a crash leaves: records, cgroups, mounts, a workspace still lent to the sandbox's uid
     assert all((Path(s) / slots.STATE_FILE).exists() for s in left["slots"])
     assert all(Path(c).exists() for c in left["cgroups"]) and left["cgroups"]
@@ -79,6 +84,44 @@ def test_a_killed_host_leaves_nothing_after_the_next_start(
     for uid in left["uids"]:
         assert not _processes_of(uid)
     redteam.assert_other_intact()  # a live session's slot was not touched
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounts and a uid per session need root")
+def test_a_workspace_renamed_after_the_crash_is_still_unmounted_and_handed_back(
+    tmp_path: Path,
+) -> None:
+    """The slot records paths; a folder moved since (pytest renames old temporary folders, a
+    user tidies up) is found by its mount, not left mounted and owned by the sandbox's uid."""
+    lent = tmp_path / "project" / "lent"
+    lent.mkdir(parents=True)
+    owner = (lent.stat().st_uid, lent.stat().st_gid)
+    left = _crash(lent)
+    (tmp_path / "project").rename(tmp_path / "moved away")  # a mount point's parent can move
+    moved = tmp_path / "moved away" / "lent"
+    assert _mounted(str(moved)) and (moved / "made").stat().st_uid == left["uids"][0]
+
+    assert slots.reclaim_stale() >= 2
+    assert not _mounted(str(moved)) and not any(_mounted(m) for m in left["mounts"])
+    for path in [moved, *moved.rglob("*")]:
+        assert (path.stat().st_uid, path.stat().st_gid) == owner, f"{path} not handed back"
+
+
+def test_another_sessions_mount_over_a_stale_one_is_left_alone(tmp_path: Path) -> None:
+    """A crashed session's workspace taken by a new session before the reclaim: the new
+    session's bind is on top, and the reclaim must not unmount it."""
+    if os.geteuid() != 0:
+        pytest.skip("mounts need root")
+    lent = tmp_path / "lent"
+    lent.mkdir()
+    _crash(lent)
+    assert mounts.nosuid_bind(lent)  # the new session's bind, on top of the stale one
+    newer = mounts.mount_key(lent)
+    try:
+        slots.reclaim_stale()
+        assert mounts.mount_key(lent) == newer
+    finally:
+        while _mounted(str(lent)):
+            subprocess.run(["umount", "-l", str(lent)], check=True)
 
 
 def test_a_live_sessions_slot_is_never_reclaimed(redteam: Harness) -> None:

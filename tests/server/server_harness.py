@@ -20,6 +20,7 @@ from typing import Any
 import httpx2 as httpx
 import uvicorn
 
+from codeact.contracts import LLM
 from codeact.llms.scripted import ScriptedLLM, runs_task_code
 from codeact.server.app import create_app
 from codeact.server.config import Limits, ServerConfig
@@ -50,13 +51,19 @@ class Server:
 
 
 def read_events(
-    client: httpx.Client, cid: str, after: int = 0, until: str = "run", timeout: float = 60
+    client: httpx.Client,
+    cid: str,
+    after: int = 0,
+    until: str = "run",
+    timeout: float = 60,
+    view: str = "raw",
 ) -> list[dict[str, Any]]:
     """Read the SSE stream from `after` until an event of type `until`; returns the events."""
     events: list[dict[str, Any]] = []
     deadline = time.monotonic() + timeout
+    params: dict[str, Any] = {"after": after, "view": view}
     with client.stream(
-        "GET", f"/api/conversations/{cid}/stream", params={"after": after}, timeout=timeout
+        "GET", f"/api/conversations/{cid}/stream", params=params, timeout=timeout
     ) as response:
         assert response.status_code == 200, response.read()
         current: dict[str, Any] = {}
@@ -90,13 +97,25 @@ def turn(client: httpx.Client, cid: str, text: str, timeout: float = 60) -> list
     return read_events(client, cid, after=response.json()["event"]["id"], timeout=timeout)
 
 
+def new_conversation(client: httpx.Client, title: str = "test") -> str:
+    response = client.post("/api/conversations", json={"title": title})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
 def of_type(events: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
     return [e["data"] for e in events if e["type"] == kind]
 
 
 @contextlib.contextmanager
-def running_server(config: ServerConfig, users: tuple[str, ...] = ()) -> Iterator[Server]:
-    """The app served by uvicorn in a thread on 127.0.0.1, with a token per user."""
+def running_server(
+    config: ServerConfig,
+    users: tuple[str, ...] = (),
+    llm: LLM | None = None,
+    choices: dict[str, LLM] | None = None,
+) -> Iterator[Server]:
+    """The app served by uvicorn in a thread on 127.0.0.1, with a token per user (the scripted
+    `runs_task_code` model unless `llm` is given; `choices` are the other models offered)."""
     config.port = _free_port()
     if users:
         from codeact.server.store import Store
@@ -106,7 +125,7 @@ def running_server(config: ServerConfig, users: tuple[str, ...] = ()) -> Iterato
         store.close()
     else:
         tokens = {}
-    app = create_app(config, llm=ScriptedLLM(runs_task_code))
+    app = create_app(config, llm=llm or ScriptedLLM(runs_task_code), choices=choices)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=config.port, log_level="warning")
     )

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import httpx2 as httpx
 import pytest
-from server_harness import Server, code, of_type, read_events, running_server, test_config, turn
+from server_harness import (
+    Server,
+    code,
+    new_conversation,
+    of_type,
+    read_events,
+    running_server,
+    test_config,
+    turn,
+)
 
 MiB = 1024 * 1024
 
@@ -32,12 +41,6 @@ def alice(server: Server) -> Iterator[httpx.Client]:
 def bob(server: Server) -> Iterator[httpx.Client]:
     with server.client("bob") as client:
         yield client
-
-
-def new_conversation(client: httpx.Client, title: str = "test") -> str:
-    response = client.post("/api/conversations", json={"title": title})
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
 
 
 def test_a_conversation_with_code_output_and_an_image_then_a_follow_up_using_its_state(

@@ -1,4 +1,5 @@
-"""Action formats: how the model writes actions (code, JSON, text), one module each.
+"""Action formats: how the model writes actions (code, JSON, text, native function calls), one
+module each.
 
 Formats are found like every other backend (`codeact.registry`): a built-in name, a
 `codeact.formats` entry point, or an import path. The built-ins use nothing the others cannot.
@@ -15,6 +16,7 @@ FORMATS = {
     "code": "codeact.actions.code:CodeFormat",
     "json": "codeact.actions.json_call:JSONFormat",
     "text": "codeact.actions.text:TextFormat",
+    "tools": "codeact.actions.tools:ToolsFormat",
 }
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from codeact.contracts import Tool
-from codeact.types import Action, CodeAction, Finish, Observation, Reply, ToolCall
+from codeact.types import Action, CodeAction, Finish, Observation, Reply, ToolCall, ToolCalls
 
 
 class BaseFormat:
@@ -35,6 +35,8 @@ class BaseFormat:
             return f"<solution>{action.answer}</solution>"
         if isinstance(action, Reply):
             return action.text
+        if isinstance(action, ToolCalls):  # only a format with native calls writes several
+            raise ValueError(f"the {self.name} format writes one call per reply")
         return self.render_act(action)
 
     def render_act(self, action: CodeAction | ToolCall) -> str:

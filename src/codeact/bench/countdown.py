@@ -5,6 +5,7 @@ it has left."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from codeact.contracts import ActionFormat, Tool
 from codeact.types import Action, Observation
@@ -45,6 +46,12 @@ class Countdown:
         self.inner, self.budget = inner, budget
         self.name, self.stop = inner.name, inner.stop
         self.runs_code, self.nudge = inner.runs_code, inner.nudge
+
+    def __getattr__(self, name: str) -> Any:
+        # what a format may declare beyond the contract (native calls: tool_specs, parse_message)
+        if name == "inner":  # not set yet (while unpickling)
+            raise AttributeError(name)
+        return getattr(self.inner, name)
 
     def system_prompt(self, tools: Sequence[Tool]) -> str:
         return self.inner.system_prompt(tools)

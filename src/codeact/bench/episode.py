@@ -23,11 +23,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from codeact.actions import get_format
+from codeact.actions.tools import answer_messages
 from codeact.agent import Agent
 from codeact.bench.countdown import Budget, Countdown
 from codeact.bench.judges import Evidence, KernelFactory, fresh_kernel, judge_of
 from codeact.bench.recording import recording
-from codeact.bench.suite import HistoryItem, Task
+from codeact.bench.suite import HistoryItem, Task, render_reply
 from codeact.contracts import LLM, ActionFormat, Kernel, Tool
 from codeact.errors import KernelError
 from codeact.types import Message, Observation, Trajectory
@@ -76,9 +77,11 @@ def run_episode(
     max_solutions: int | None = None,
     countdown: bool = False,
     new_kernel: KernelFactory = fresh_kernel,
+    extra_tools: Sequence[Tool] = (),
 ) -> Outcome:
     """Run one episode. `llm` is a model, or a factory that builds one for this episode;
-    `new_kernel` gives the judge a fresh kernel for checks that run code."""
+    `new_kernel` gives the judge a fresh kernel for checks that run code; `extra_tools` (an MCP
+    server's, say) are offered besides the task's own."""
     if protocol not in PROTOCOLS:
         raise ValueError(f"unknown protocol {protocol!r}; choose from {', '.join(PROTOCOLS)}")
     fmt = _format(action_format)
@@ -86,7 +89,7 @@ def run_episode(
     if task.setup:
         _prepare(task, kernel, exec_timeout)
     task_tools = task.tools(seed)
-    tools, log = recording(task_tools)
+    tools, log = recording([*task_tools, *extra_tools])
     budget = Budget(max_turns, max_solutions) if countdown else None
     played = Countdown(fmt, budget) if budget else fmt  # the agent's own format instance
     model = llm if isinstance(llm, LLM) else llm(Episode(task, played, tools, seed))
@@ -131,14 +134,16 @@ def run_episode(
 def render_history(history: Sequence[HistoryItem], fmt: ActionFormat) -> list[Message]:
     """A dialogue history as the model under `fmt` sees it: an action is the assistant's turn as
     the format writes it, an observation the result that came back, a message itself."""
-    messages = []
+    messages: list[Message] = []
     for item in history:
         if isinstance(item, Message):
             messages.append(item)
         elif isinstance(item, Observation):
-            messages.append(Message("user", fmt.render_observation(item)))
+            previous = messages[-1] if messages else Message("user", "")
+            messages.extend(answer_messages(previous, fmt.render_observation(item)))
         else:
-            messages.append(Message("assistant", fmt.render_action(item)))
+            reply = render_reply(fmt, item)
+            messages.append(reply if isinstance(reply, Message) else Message("assistant", reply))
     return messages
 
 

@@ -10,7 +10,7 @@ has seen the tools (the text format maps arguments by their position).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from codeact.contracts import ActionFormat, TokenCallback
 from codeact.errors import ConfigError
@@ -49,6 +49,7 @@ class OracleLLM:
         *,
         stop: Sequence[str] | None = None,
         stream: TokenCallback | None = None,
+        tools: Sequence[dict[str, Any]] | None = None,
     ) -> Completion:
         if self._replay is None:
             reference = self.episode.task.reference
@@ -56,10 +57,10 @@ class OracleLLM:
             if replies is None:
                 raise ConfigError(f"task {self.episode.task.id!r} has no reference to replay")
             self._replay = ScriptedLLM(replies, name=self.name)
-        return self._replay.complete(messages, stop=stop, stream=stream)
+        return self._replay.complete(messages, stop=stop, stream=stream, tools=tools)
 
 
-def reference_replies(task: Task, action_format: ActionFormat | str) -> list[str] | None:
+def reference_replies(task: Task, action_format: ActionFormat | str) -> list[str | Message] | None:
     """The replies the oracle sends for `task` in a format (None: it has none to send). The
     format is shown the task's tools first, as the agent shows them."""
     from codeact.actions import get_format

@@ -40,10 +40,11 @@ from typing import Any
 from urllib.parse import quote
 
 from codeact.actions import FORMATS, get_format
+from codeact.agent import check_native
 from codeact.bench.episode import PROTOCOLS, Episode, LLMFactory, run_episode
 from codeact.bench.registry import load_suite
 from codeact.bench.suite import Suite, Task
-from codeact.contracts import LLM, ActionFormat, Kernel
+from codeact.contracts import LLM, ActionFormat, Kernel, Tool
 from codeact.errors import ConfigError, MissingDependency
 from codeact.kernels.pool import KernelPool
 from codeact.llms import check_spec, get_llm, llm_class
@@ -68,6 +69,7 @@ class Job:
     max_solutions: int | None = None  # wrong answers before the episode ends (see episode.py)
     countdown: bool = False  # tell the model the turns and solutions it has left
     task_object: Task | None = field(default=None, compare=False, repr=False)  # None: load by id
+    mcp: tuple[str, ...] = ()  # MCP servers whose tools every episode gets besides the task's
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -93,6 +95,7 @@ class GridConfig:
     kernel_options: dict[str, Any] = field(default_factory=dict)  # to every kernel's constructor
     max_solutions: int | None = None  # wrong answers before the episode ends (see episode.py)
     countdown: bool = False  # tell the model the turns and solutions it has left
+    mcp: list[str] = field(default_factory=list)  # MCP servers (command lines or URLs)
 
 
 def plan(config: GridConfig, suite: Suite) -> list[Job]:
@@ -102,7 +105,7 @@ def plan(config: GridConfig, suite: Suite) -> list[Job]:
     return [
         Job(config.suite, t.id, model, name, seed, config.protocol, config.max_turns,
             config.kernel, str(config.out), config.llm_options, config.kernel_options,
-            config.max_solutions, config.countdown, shipped[t.id])
+            config.max_solutions, config.countdown, shipped[t.id], tuple(config.mcp))
         for model in config.models for name, fmt in formats.items() for seed in config.seeds
         for t in tasks if _covers(model, t, fmt)
     ]  # fmt: skip
@@ -121,11 +124,19 @@ def check_grid(config: GridConfig) -> list[str]:
         )
     if config.max_turns < 1:
         raise ConfigError(f"--max-turns must be at least 1 (got {config.max_turns})")
+    formats = {name: get_format(name) for name in config.formats}
     for model in config.models:
         check_spec(model, **config.llm_options)
-    formats = {name: get_format(name) for name in config.formats}
+        for fmt in formats.values():
+            if getattr(fmt, "native_tools", False):  # native function calls: tools= needed
+                check_native(_llm_class(model), fmt, model)
     if any(f.runs_code for f in formats.values()):
         check_kernel(config.kernel, **_kernel_options(config.kernel_options))
+    if config.mcp:  # each server starts once here, so one that cannot fails the grid now
+        from codeact.tools.mcp import open_servers
+        from codeact.tools.toolsets import close_all
+
+        close_all(open_servers(config.mcp))
     suite = load_suite(config.suite)
     plan(config, suite)  # checks the task patterns
     tasks = chosen(suite.tasks, config.tasks)
@@ -309,6 +320,7 @@ def run_job(job: Job) -> dict[str, Any]:
                 protocol=job.protocol, max_turns=job.max_turns, seed=job.seed,
                 max_solutions=job.max_solutions, countdown=job.countdown,
                 new_kernel=lambda: _kernel(job.kernel, job.kernel_options),
+                extra_tools=[t for target in job.mcp for t in _mcp_tools(target)],
             )  # fmt: skip
         finally:
             if kernel is not None:
@@ -324,6 +336,16 @@ def run_job(job: Job) -> dict[str, Any]:
     result = asdict(outcome)
     del result["trajectory"]
     return {**row, **result, "domain": task.domain, "trajectory": str(path), "error": None}
+
+
+@functools.cache
+def _mcp_tools(target: str) -> list[Tool]:
+    """An MCP server's tools: one connection per worker, closed when the worker exits."""
+    from codeact.tools.mcp import MCPServer
+
+    server = MCPServer(target).start()
+    atexit.register(server.close)
+    return list(server.tools())
 
 
 @functools.cache

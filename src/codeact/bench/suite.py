@@ -73,11 +73,21 @@ class Reference:
             return None
         return [*plan, Finish(self.answer)]
 
-    def replies(self, fmt: ActionFormat) -> list[str] | None:
+    def replies(self, fmt: ActionFormat) -> list[str | Message] | None:
         """The replies a perfect model writes in `fmt` (the format must have seen the tools, as
-        `system_prompt` shows them, since some formats map arguments by position)."""
+        `system_prompt` shows them, since some formats map arguments by position): text, or
+        assistant messages for a format with native calls (`render_reply`)."""
         actions = self.actions(fmt)
-        return None if actions is None else [fmt.render_action(a) for a in actions]
+        return None if actions is None else [render_reply(fmt, a) for a in actions]
+
+
+def render_reply(fmt: ActionFormat, action: Action) -> str | Message:
+    """`action` as `fmt` replies with it: its text, or the assistant message of native calls."""
+    native = getattr(fmt, "render_reply", None)
+    if callable(native):
+        reply: Message = native(action)
+        return reply
+    return fmt.render_action(action)
 
 
 # (seed, mistake rate) -> a reactive scripted teacher for the task (the `expert` backend plays it)

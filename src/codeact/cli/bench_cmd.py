@@ -22,10 +22,11 @@ def run_bench(
     seeds: int, kernel: str, workers: int, engine: str, tasks: list[str], limit: int | None,
     per_domain: int | None, out: Path,
     llm_options: dict[str, Any], kernel_options: dict[str, Any], report: bool,
+    mcp: list[str] | None = None,
 ) -> int:  # fmt: skip
     config = GridConfig(
         suite, models, formats, list(range(seeds)), protocol, max_turns, kernel, out,
-        workers, engine, limit, per_domain, llm_options, tasks, kernel_options,
+        workers, engine, limit, per_domain, llm_options, tasks, kernel_options, mcp=mcp or [],
     )  # fmt: skip
     started = time.perf_counter()
     with friendly_errors():

@@ -61,6 +61,21 @@ def build_agent(
     return Agent(model, runtime, action_format=fmt, exec_timeout=timeout, **agent_options)
 
 
+def start_mcp_servers(targets: list[str]) -> list[Any]:
+    """The `--mcp` servers, started (a failure closes the others and says why); each tool a
+    server offers that codeact cannot express is named in a warning."""
+    if not targets:
+        return []
+    from codeact.tools.mcp import open_servers
+
+    with console.status(f"starting {len(targets)} MCP server{'s' * (len(targets) > 1)}…"):
+        servers = open_servers(targets)
+    for server in servers:
+        for skipped in server.skipped:
+            errors.print(Text(f"warning: MCP tool skipped: {skipped}", style="yellow"))
+    return servers
+
+
 def show_error(exc: BaseException) -> None:
     errors.print(Text.assemble(("error: ", "bold red"), printable(str(exc))))
 

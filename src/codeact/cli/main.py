@@ -107,6 +107,14 @@ PythonEnvOpt = Annotated[
         "the sandbox binds it read-only. It needs ipykernel.",
     ),
 ]
+McpOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--mcp",
+        help="an MCP server whose tools the agent gets: a command line ('npx -y SERVER') or an "
+        "http(s):// URL (streamable HTTP); repeatable. It runs on the host, never in the sandbox",
+    ),
+]
 
 
 @app.command()
@@ -139,6 +147,7 @@ def run(
     api_key: ApiKeyOpt = None,
     python_env: PythonEnvOpt = None,
     allow_unsandboxed: UnsandboxedOpt = False,
+    mcp: McpOpt = None,
 ) -> None:
     """Solve TASK with the agent, showing each step live. Exit: 0 answered, 1 a limit, 2 bad
     input, 3 model backend failed, 4 kernel failed, 130 interrupted."""
@@ -147,7 +156,7 @@ def run(
     options = SessionOptions(
         llm, kernel, action_format, max_turns, timeout, output, workdir, ephemeral,
         llm_options(llm_opt, base_url, api_key),
-        kernel_options(kernel_opt, python_env, allow_unsandboxed),
+        kernel_options(kernel_opt, python_env, allow_unsandboxed), mcp or [],
     )  # fmt: skip
     code = run_task(
         task,
@@ -175,6 +184,7 @@ def chat(
     api_key: ApiKeyOpt = None,
     python_env: PythonEnvOpt = None,
     allow_unsandboxed: UnsandboxedOpt = False,
+    mcp: McpOpt = None,
 ) -> None:
     """Chat with the agent in the terminal; the kernel persists. Ctrl-C stops the model or the
     running code; /help lists the commands; Ctrl-D leaves."""
@@ -184,7 +194,7 @@ def chat(
     options = SessionOptions(
         llm, kernel, action_format, max_turns, timeout, output, workdir, ephemeral,
         llm_options(llm_opt, base_url, api_key),
-        kernel_options(kernel_opt, python_env, allow_unsandboxed),
+        kernel_options(kernel_opt, python_env, allow_unsandboxed), mcp or [],
     )  # fmt: skip
     chat_loop(options)
 
@@ -226,7 +236,14 @@ def bench_run(
             "--llm", help="provider:model; repeat for several; 'oracle' replays the references"
         ),
     ] = ["oracle"],  # noqa: B006 (typer reads defaults, never mutates them)
-    formats: Annotated[str, typer.Option("--formats", help="comma-separated")] = "code,json,text",
+    formats: Annotated[
+        str,
+        typer.Option(
+            "--formats",
+            help="comma-separated: code, json, text (the paper's three), tools (the model "
+            "server's native function calling), or formats of your own",
+        ),
+    ] = "code,json,text",
     protocol: Annotated[str, typer.Option(help="feedback (the paper's) or pass@1")] = "feedback",
     max_turns: Annotated[int, typer.Option("--max-turns")] = 10,
     seeds: Annotated[int, typer.Option(help="repetitions per task")] = 1,
@@ -251,6 +268,7 @@ def bench_run(
     base_url: BaseUrlOpt = None,
     api_key: ApiKeyOpt = None,
     report: Annotated[bool, typer.Option(help="write the report when done")] = True,
+    mcp: McpOpt = None,
 ) -> None:
     """Run the grid task x model x format; resumable (finished rows are skipped). Options go to
     every model (and every kernel) of the grid."""
@@ -274,6 +292,7 @@ def bench_run(
             llm_options={"max_tokens": max_reply_tokens, **llm_options(llm_opt, base_url, api_key)},
             kernel_options=kernel_options(kernel_opt),
             report=report,
+            mcp=mcp,
         )
     )
 

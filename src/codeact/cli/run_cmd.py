@@ -28,6 +28,7 @@ from codeact.cli.common import (
     console,
     friendly_errors,
     interrupts_go_to,
+    start_mcp_servers,
 )
 from codeact.cli.display import print_outcome
 from codeact.cli.live import LiveDisplay
@@ -36,6 +37,7 @@ from codeact.cli.workdir import check_writable, session_folder
 from codeact.errors import ConfigError
 from codeact.kernels import check_kernel
 from codeact.llms import check_spec
+from codeact.tools.toolsets import close_all
 from codeact.types import RunResult
 
 
@@ -53,6 +55,7 @@ class SessionOptions:
     ephemeral: bool = False
     llm_options: dict[str, Any] = field(default_factory=dict)
     kernel_options: dict[str, Any] = field(default_factory=dict)
+    mcp: list[str] = field(default_factory=list)  # MCP servers: command lines or URLs
 
     def check(self, max_tokens: int | None = None, max_seconds: float | None = None) -> None:
         """Refuse bad input in one line, before anything is loaded or started."""
@@ -71,7 +74,19 @@ class SessionOptions:
         return session_folder(self.workdir, label)
 
     def agent(self, workdir: Path, display: LiveDisplay, **options: object) -> Agent:
-        agent = build_agent(
+        servers = start_mcp_servers(self.mcp)
+        try:
+            agent = self._build(servers, display, workdir, **options)
+        except BaseException:
+            close_all(servers)
+            raise
+        display.describe = agent.format.describe
+        return agent
+
+    def _build(
+        self, servers: list[Any], display: LiveDisplay, workdir: Path, **options: object
+    ) -> Agent:
+        return build_agent(
             llm=self.llm,
             kernel=self.kernel,
             action_format=self.action_format,
@@ -83,10 +98,9 @@ class SessionOptions:
             on_action=display.on_action,
             on_output=display.on_output,
             on_step=display.on_step,
+            tools=servers,  # closed with the agent
             **options,
         )
-        display.describe = agent.format.describe
-        return agent
 
     def close(self, workdir: Path) -> None:
         """After the kernel is gone: remove an ephemeral folder, or say where the kept one is (the

@@ -36,6 +36,10 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     llm: Annotated[str, typer.Option(help="provider:model (see `codeact run --help`)")] = "local",
+    extra_llm: Annotated[
+        list[str] | None,
+        typer.Option("--extra-llm", help="another model a conversation may pick (repeatable)"),
+    ] = None,
     llm_opt: LlmOptionsOpt = None,
     db: DbOpt = None,
     kernel: Annotated[str, typer.Option(help="sandbox (default), local, gateway")] = "sandbox",
@@ -95,6 +99,7 @@ def serve(
     )  # fmt: skip
     config = ServerConfig(
         host=host, port=port, llm=llm, llm_options=llm_options(llm_opt, base_url, api_key),
+        extra_llms=extra_llm or [],
         kernel=kernel, kernel_options=kernel_options(kernel_opt, allow_unsandboxed=allow_unsandboxed),
         data_dir=data_dir, db=db, pool_size=pool_size, replay=replay, auth=auth,
         allow_no_auth=allow_no_auth, limits=limits,

@@ -10,12 +10,50 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import re
 import subprocess
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+
+MOUNTINFO = Path("/proc/self/mountinfo")
+
+
+def mount_key(path: Path) -> str | None:
+    """What identifies the mount on top of `path` wherever it is moved later: its mount id, its
+    device and the inode of its root ("id major:minor inode"), or None when nothing is mounted
+    there. (mountinfo's own root field follows renames, so it cannot be part of the key.)"""
+    found = [fields for fields in _mountinfo() if fields[4] == str(path)]
+    if not found:
+        return None
+    with contextlib.suppress(OSError):
+        return f"{found[-1][0]} {found[-1][2]} {os.stat(path).st_ino}"
+    return None
+
+
+def mount_point(key: str) -> str | None:
+    """Where the mount that `mount_key` named is now (a host folder can be renamed while a
+    session runs or after it crashed), or None when it is gone or covered by another mount."""
+    for fields in _mountinfo():
+        if f"{fields[0]} {fields[2]}" == key.rsplit(" ", 1)[0]:
+            with contextlib.suppress(OSError):
+                if str(os.stat(fields[4]).st_ino) == key.rsplit(" ", 1)[1]:
+                    return fields[4]
+    return None
+
+
+def _mountinfo() -> list[list[str]]:
+    """The fields of each line, with the kernel's octal escapes (spaces, tabs) decoded."""
+    lines = MOUNTINFO.read_text().splitlines()
+    return [[_unescape(field) for field in line.split()] for line in lines]
+
+
+def _unescape(field: str) -> str:
+    return re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), field)
 
 
 def _mount(*args: str) -> bool:

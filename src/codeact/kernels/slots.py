@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from codeact.errors import KernelError
-from codeact.kernels import hostfs
+from codeact.kernels import hostfs, mounts
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ class SlotState:
     pids: list[int] = field(default_factory=list)  # host process that owned the slot
     cgroups: list[str] = field(default_factory=list)
     mounts: list[str] = field(default_factory=list)
+    mount_keys: dict[str, str] = field(default_factory=dict)  # path -> mounts.mount_key
     lent: dict[str, list[int]] = field(default_factory=dict)  # path -> [owner uid, owner gid]
     remove: list[str] = field(default_factory=list)
 
@@ -83,6 +84,8 @@ class Slot:
 
     def record_mount(self, path: Path) -> None:
         self.state.mounts.append(str(path))
+        if key := mounts.mount_key(path):
+            self.state.mount_keys[str(path)] = key
         self.save()
 
     def record_lent(self, path: Path, owner: tuple[int, int]) -> None:
@@ -271,16 +274,23 @@ def _reclaim(slot_dir: Path) -> None:
 
 
 def undo(state: SlotState) -> None:
-    """Kill what runs, then remove cgroups, unmount, hand workspaces back, delete folders."""
+    """Kill what runs, then remove cgroups, unmount, hand workspaces back, delete folders.
+
+    A mounted folder may have been renamed since it was recorded (a crashed session's workspace
+    moved before the next start): it is found by its mount, and unmounted and handed back there.
+    A mount is undone only while it is the top one at its place, never another session's over it."""
     _kill_session(state)
     for cgroup in state.cgroups:
         with contextlib.suppress(OSError):
             Path(cgroup).rmdir()
+    moved = {path: mounts.mount_point(key) or path for path, key in state.mount_keys.items()}
     for mount in reversed(state.mounts):
-        subprocess.run(["umount", "-l", mount], capture_output=True)
+        key, target = state.mount_keys.get(mount), moved.get(mount, mount)
+        if key is None or mounts.mount_key(Path(target)) == key:  # never another session's
+            subprocess.run(["umount", "-l", target], capture_output=True)
     for path, (uid, gid) in state.lent.items():
         with contextlib.suppress(OSError):
-            hostfs.hand_back(Path(path), (uid, gid), state.uid)
+            hostfs.hand_back(Path(moved.get(path, path)), (uid, gid), state.uid)
     for path in state.remove:
         shutil.rmtree(path, ignore_errors=True)
 

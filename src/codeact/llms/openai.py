@@ -16,7 +16,7 @@ from typing import Any
 
 from codeact.contracts import TokenCallback
 from codeact.errors import ConfigError, LLMError, MissingDependency
-from codeact.types import Completion, Message, Usage
+from codeact.types import Completion, Message, ToolRequest, Usage
 
 OPENAI_URL = "https://api.openai.com/v1"
 
@@ -33,6 +33,7 @@ class OpenAILLM:
         max_retries: int = 5,
         timeout: float = 600.0,
         extra_body: dict[str, Any] | None = None,
+        tool_choice: str | dict[str, Any] = "auto",
     ) -> None:
         try:
             import openai
@@ -46,6 +47,7 @@ class OpenAILLM:
         self.max_tokens = max_tokens
         self.max_retries = max_retries
         self.extra_body = extra_body or {}
+        self.tool_choice = tool_choice  # sent with tools (llama.cpp's server needs it said)
         self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or OPENAI_URL).rstrip("/")
         key = api_key or os.environ.get("OPENAI_API_KEY")
         self.key_source = "--api-key" if api_key else "OPENAI_API_KEY" if key else None
@@ -73,17 +75,22 @@ class OpenAILLM:
         *,
         stop: Sequence[str] | None = None,
         stream: TokenCallback | None = None,
+        tools: Sequence[dict[str, Any]] | None = None,
     ) -> Completion:
+        """`tools`, when given, go in the request (native function calling) and the model's
+        calls come back as `Completion.tool_calls`."""
         started = time.perf_counter()
         request: dict[str, Any] = {
             "model": self.model,
-            "messages": [m.to_dict() for m in messages],
+            "messages": [_wire(m) for m in messages],
             "temperature": self.temperature,
             "max_tokens": self.max_tokens,
             "extra_body": self.extra_body,
         }
         if stop:
             request["stop"] = list(stop)[:4]  # the OpenAI API takes at most four
+        if tools:
+            request["tools"], request["tool_choice"] = list(tools), self.tool_choice
         for attempt in range(self.max_retries + 1):
             try:
                 if stream is None:
@@ -134,12 +141,19 @@ class OpenAILLM:
         usage = (
             Usage(resp.usage.prompt_tokens, resp.usage.completion_tokens) if resp.usage else Usage()
         )
+        calls = [  # a server that sends no call ids still gets its answers matched
+            ToolRequest(c.id or f"call_{i}", c.function.name, c.function.arguments or "")
+            for i, c in enumerate(choice.message.tool_calls or [])
+            if getattr(c, "function", None) is not None
+        ]
         return Completion(
-            choice.message.content or "", usage, 0.0, choice.finish_reason or "stop", resp.model
-        )
+            choice.message.content or "", usage, 0.0, choice.finish_reason or "stop", resp.model,
+            calls,
+        )  # fmt: skip
 
     def _complete_streaming(self, request: dict[str, Any], on_text: TokenCallback) -> Completion:
         chunks: list[str] = []
+        calls: dict[int, list[str]] = {}  # index -> [id, name, arguments so far]
         usage, reason, model = None, "stop", self.model
         events = self.client.chat.completions.create(
             **request, stream=True, stream_options={"include_usage": True}
@@ -151,14 +165,42 @@ class OpenAILLM:
                     usage = Usage(event.usage.prompt_tokens, event.usage.completion_tokens)
                 if not event.choices:
                     continue
-                delta = event.choices[0].delta.content or ""
-                if delta:
-                    chunks.append(delta)
-                    on_text(delta)
+                delta = event.choices[0].delta
+                if delta.content:
+                    chunks.append(delta.content)
+                    on_text(delta.content)
+                for part in delta.tool_calls or []:
+                    _add_call_part(calls, part)
                 reason = event.choices[0].finish_reason or reason
         if usage is None:  # some servers (llama.cpp's) send no usage when streaming
             usage = _estimate_usage(request["messages"], len(chunks))
-        return Completion("".join(chunks), usage, 0.0, reason, model)
+        requests = [
+            ToolRequest(calls[i][0] or f"call_{i}", calls[i][1], calls[i][2]) for i in sorted(calls)
+        ]
+        return Completion("".join(chunks), usage, 0.0, reason, model, requests)
+
+
+def _wire(message: Message) -> dict[str, Any]:
+    """A message as the chat-completions API takes it (native calls in its own shape)."""
+    data: dict[str, Any] = {"role": message.role, "content": message.content}
+    if message.tool_calls:
+        data["tool_calls"] = [
+            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+            for c in message.tool_calls
+        ]
+    if message.role == "tool":
+        data["tool_call_id"] = message.tool_call_id
+    return data
+
+
+def _add_call_part(calls: dict[int, list[str]], part: Any) -> None:
+    """Fold one streamed piece of a tool call in: the id and name come once (some servers repeat
+    them in every piece), the arguments in pieces."""
+    entry = calls.setdefault(part.index or 0, ["", "", ""])
+    entry[0] = entry[0] or part.id or ""
+    if part.function is not None:
+        entry[1] = entry[1] or part.function.name or ""
+        entry[2] += part.function.arguments or ""
 
 
 def _refused(exc: Exception) -> bool:
@@ -177,7 +219,7 @@ def _backoff(attempt: int, exc: Exception) -> float:
         return min(8.0, 0.5 * 2.0**attempt)
 
 
-def _estimate_usage(messages: list[dict[str, str]], chunks: int) -> Usage:
+def _estimate_usage(messages: list[dict[str, Any]], chunks: int) -> Usage:
     """About one token per streamed chunk, and four characters per prompt token."""
     prompt_chars = sum(len(m["content"]) for m in messages)
     return Usage(prompt_chars // 4, chunks, estimated=True)

@@ -2,6 +2,7 @@
 
     ScriptedLLM(["<execute>print(1)</execute>", "<solution>1</solution>"])
     ScriptedLLM(lambda messages: "<solution>done</solution>")
+    ScriptedLLM([Message("assistant", "", [ToolRequest("call_1", "add", '{"a": 1}')]), "<solution>2</solution>"])
 
 Ships in the package so tests and demos run with no model. It honours stop sequences like a
 real backend (the text after the first stop string is cut off), streams a reply word by word, and
@@ -10,7 +11,10 @@ file: a list of replies, or an object
 
     {"replies": [...], "tasks": {"TASK-ID": [...], ...}, "delay": 0.05}
 
-where `tasks` gives each benchmark task its own replies (`task=` picks them; `replies` serve the
+A reply may also be an assistant `Message` carrying native function calls (the `tools` format),
+written in a file as `{"content": "...", "tool_calls": [{"name": "add", "arguments": {"a": 1}}]}`
+(arguments as an object, or as raw text to test malformed ones); the `tools=` the agent sends
+are recorded in `tools_seen`. `tasks` gives each benchmark task its own replies (`task=` picks them; `replies` serve the
 tasks not listed) and `delay` is the pause in seconds before each streamed word, as a slow model.
 `scripted:module:function` uses a responder function instead, e.g. `runs_task_code` below.
 The benchmark builds one per episode (`per_episode`), since replies are consumed, and passes
@@ -25,17 +29,18 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from codeact.contracts import TokenCallback
 from codeact.errors import ConfigError, LLMError
 from codeact.registry import load_object
-from codeact.types import Completion, Message, Usage
+from codeact.types import Completion, Message, ToolRequest, Usage
 
 if TYPE_CHECKING:
     from codeact.bench.episode import Episode
 
-Responder = Callable[[Sequence[Message]], str]
+ScriptedReply = str | Message  # text, or an assistant message with native function calls
+Responder = Callable[[Sequence[Message]], ScriptedReply]
 
 
 _WORDS = re.compile(r"\s*\S+\s*|\s+")
@@ -46,7 +51,7 @@ class ScriptedLLM:
 
     def __init__(
         self,
-        replies: str | Sequence[str] | Responder = (),
+        replies: str | Sequence[ScriptedReply] | Responder = (),
         *,
         name: str = "scripted",
         task: str | None = None,
@@ -65,6 +70,7 @@ class ScriptedLLM:
         self._responder = replies if callable(replies) else None
         self._replies = list(replies) if not callable(replies) else []
         self.calls: list[list[Message]] = []
+        self.tools_seen: list[list[dict[str, Any]] | None] = []
 
     def complete(
         self,
@@ -72,20 +78,26 @@ class ScriptedLLM:
         *,
         stop: Sequence[str] | None = None,
         stream: TokenCallback | None = None,
+        tools: Sequence[dict[str, Any]] | None = None,
     ) -> Completion:
         started = time.perf_counter()
         self.calls.append(list(messages))
-        text = self._next_reply(messages)
+        self.tools_seen.append(list(tools) if tools is not None else None)
+        reply = self._next_reply(messages)
+        calls = list(reply.tool_calls) if isinstance(reply, Message) else []
+        text = reply.content if isinstance(reply, Message) else reply
         text, reason = cut_at_stop(text, stop)
+        reason = "tool_calls" if calls else reason
         if stream is not None:
             for word in _WORDS.findall(text):
                 time.sleep(self.delay)
                 stream(word)
         prompt_tokens = sum(len(m.content.split()) for m in messages)
         usage = Usage(prompt_tokens, len(text.split()))
-        return Completion(text, usage, time.perf_counter() - started, reason, self.name)
+        seconds = time.perf_counter() - started
+        return Completion(text, usage, seconds, reason, self.name, calls)
 
-    def _next_reply(self, messages: Sequence[Message]) -> str:
+    def _next_reply(self, messages: Sequence[Message]) -> ScriptedReply:
         if self._responder is not None:
             return self._responder(messages)
         if len(self.calls) > len(self._replies):
@@ -99,7 +111,7 @@ def cut_at_stop(text: str, stop: Sequence[str] | None) -> tuple[str, str]:
     return (text[: min(cuts)], "stop") if cuts else (text, "stop")
 
 
-def _load_replies(path: str, task: str | None, delay: float) -> tuple[list[str], float]:
+def _load_replies(path: str, task: str | None, delay: float) -> tuple[list[ScriptedReply], float]:
     """The replies in a scripted file for `task` (see the module docstring), and the delay."""
     try:
         data = json.loads(Path(path).read_text())
@@ -115,12 +127,30 @@ def _load_replies(path: str, task: str | None, delay: float) -> tuple[list[str],
         replies = data.get("replies")
     if replies is None:
         raise ConfigError(f"scripted replies file {path!r} has no replies for task {task!r}")
-    if not isinstance(replies, list) or not all(isinstance(r, str) for r in replies):
-        raise ConfigError(f"scripted replies file {path!r}: replies must be lists of strings")
+    if not isinstance(replies, list):
+        raise ConfigError(f"scripted replies file {path!r}: replies must be lists")
     pause = data.get("delay", delay)
     if not isinstance(pause, int | float) or pause < 0:
         raise ConfigError(f"scripted replies file {path!r}: delay must be a number >= 0")
-    return replies, float(pause)
+    return [_reply_from_json(r, path) for r in replies], float(pause)
+
+
+def _reply_from_json(item: Any, path: str) -> ScriptedReply:
+    """A reply in a file: a string, or {"content", "tool_calls": [{"name", "arguments"}]}."""
+    if isinstance(item, str):
+        return item
+    calls = item.get("tool_calls") if isinstance(item, dict) else None
+    if not isinstance(calls, list) or not all(isinstance(c, dict) and "name" in c for c in calls):
+        raise ConfigError(
+            f"scripted replies file {path!r}: a reply is a string or an object "
+            '{"content": ..., "tool_calls": [{"name": ..., "arguments": {...}}]}'
+        )
+    requests = []
+    for n, call in enumerate(calls, 1):
+        arguments = call.get("arguments", {})
+        text = arguments if isinstance(arguments, str) else json.dumps(arguments)
+        requests.append(ToolRequest(str(call.get("id", f"call_{n}")), str(call["name"]), text))
+    return Message("assistant", str(item.get("content", "")), requests)
 
 
 def _is_import_path(spec: str) -> bool:

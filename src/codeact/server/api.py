@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import mimetypes
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
@@ -21,9 +21,10 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.concurrency import run_in_threadpool
 
 from codeact.server.auth import User, current_user
-from codeact.server.events import follow, trajectory_of
+from codeact.server.events import View, as_stored, follow, trajectory_of
 from codeact.server.notebook import notebook_json, trajectory_notebook
 from codeact.server.store import ConversationInfo
+from codeact.server.view import ui_event
 from codeact.server.workspace import FileTooLarge, Workspace
 
 router = APIRouter(prefix="/api")
@@ -39,14 +40,23 @@ SAFE_TYPES = {
     "application/json",
 }
 MAX_TEXT = 200_000
+# how events are sent: as stored, or as the web page shows them
+VIEWS: dict[str, View] = {"raw": as_stored, "ui": ui_event}
+ViewParam = Annotated[Literal["raw", "ui"], Query()]
 
 
 class NewConversation(BaseModel):
     title: str | None = Field(None, max_length=500)
 
 
-class Rename(BaseModel):
-    title: str = Field(min_length=1, max_length=500)
+class Settings(BaseModel):
+    llm: str | None = Field(None, max_length=500)
+    max_turns: int | None = Field(None, ge=1)
+
+
+class Update(BaseModel):
+    title: str | None = Field(None, min_length=1, max_length=500)
+    settings: Settings | None = None
 
 
 class NewMessage(BaseModel):
@@ -78,6 +88,13 @@ def me(user: CurrentUser) -> dict[str, str]:
     return {"id": user.id, "name": user.name}
 
 
+@router.get("/settings")
+def settings(request: Request, user: CurrentUser) -> dict[str, Any]:
+    """What a conversation's settings may choose (`llms`) and the defaults."""
+    options: dict[str, Any] = _service(request).sessions.options()
+    return options
+
+
 @router.post("/conversations", status_code=201)
 def create(
     request: Request, user: CurrentUser, body: NewConversation | None = None
@@ -92,9 +109,13 @@ def create(
 
 @router.get("/conversations")
 def list_conversations(
-    request: Request, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    request: Request,
+    user: CurrentUser,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    q: Annotated[str, Query(max_length=500)] = "",
 ) -> dict[str, Any]:
-    infos = _service(request).store.conversations(user.id, limit)
+    """Newest first; `q` keeps those whose title contains it."""
+    infos = _service(request).store.conversations(user.id, limit, q.strip())
     return {"conversations": [_view(request, info) for info in infos]}
 
 
@@ -104,10 +125,17 @@ def get(request: Request, user: CurrentUser, conversation_id: str) -> dict[str, 
 
 
 @router.patch("/conversations/{conversation_id}")
-def rename(
-    request: Request, user: CurrentUser, conversation_id: str, body: Rename
+def update(
+    request: Request, user: CurrentUser, conversation_id: str, body: Update
 ) -> dict[str, Any]:
-    info = _service(request).store.rename(user.id, conversation_id, body.title)
+    """Rename (`title`) and/or change `settings` (`llm`, `max_turns`), from the next message on."""
+    if body.title is None and body.settings is None:
+        raise HTTPException(422, "give a title, settings or both")
+    service = _service(request)
+    settings = body.settings.model_dump(exclude_none=True) if body.settings else None
+    if settings:
+        service.sessions.check_settings(settings)
+    info = service.store.update(user.id, conversation_id, body.title, settings)
     if info is None:
         raise HTTPException(404, f"no conversation {conversation_id!r}")
     return _view(request, info)
@@ -146,9 +174,12 @@ def events(
     user: CurrentUser,
     conversation_id: str,
     after: Annotated[int, Query(ge=0)] = 0,
+    view: ViewParam = "raw",
 ) -> dict[str, Any]:
     info = _conversation(request, user, conversation_id)
-    return {"events": [e.to_dict() for e in _service(request).store.events(info.id, after)]}
+    shown = VIEWS[view]
+    records = _service(request).store.events(info.id, after)
+    return {"events": [e for r in records if (e := shown(r.to_dict())) is not None]}
 
 
 @router.get("/conversations/{conversation_id}/stream")
@@ -158,13 +189,15 @@ async def stream(
     conversation_id: str,
     after: Annotated[int | None, Query(ge=0)] = None,
     last_event_id: Annotated[str | None, Header()] = None,
+    view: ViewParam = "raw",
 ) -> EventSourceResponse:
+    """`view=ui`: the events as the web page shows them (see `view.py`)."""
     info = await run_in_threadpool(_conversation, request, user, conversation_id)
     start = after if after is not None else _event_id(last_event_id)
     service = _service(request)
 
     async def sse() -> AsyncIterator[ServerSentEvent]:
-        async for event in follow(service.store, service.bus, info.id, start):
+        async for event in follow(service.store, service.bus, info.id, start, VIEWS[view]):
             data = json.dumps(event["data"], ensure_ascii=False)
             event_id = str(event["id"]) if event["id"] is not None else None
             yield ServerSentEvent(data=data, event=event["type"], id=event_id)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,10 +28,11 @@ from starlette.exceptions import HTTPException
 
 from codeact import __version__
 from codeact.contracts import LLM
-from codeact.llms import get_llm
+from codeact.llms import get_llm, parse_spec
 from codeact.server.auth import Authenticator
 from codeact.server.config import ServerConfig
 from codeact.server.events import EventBus
+from codeact.server.headers import SecurityHeaders
 from codeact.server.sessions import ServiceError, SessionManager
 from codeact.server.store import Store
 from codeact.server.workspace import WorkspaceError
@@ -56,13 +57,18 @@ class Service:
     auth: Authenticator
 
 
-def create_app(config: ServerConfig, llm: LLM | None = None) -> FastAPI:
-    """The server for `config`; `llm` overrides `config.llm` (tests pass a scripted one)."""
+def create_app(
+    config: ServerConfig, llm: LLM | None = None, choices: Mapping[str, LLM] | None = None
+) -> FastAPI:
+    """The server for `config`; `llm` overrides `config.llm` and `choices` `config.extra_llms`
+    (tests pass scripted ones)."""
     config.limits.check()
     store = Store(config.db_url)
     auth = Authenticator(store, config.auth_required(store.has_tokens()))
     bus = EventBus()
-    sessions = SessionManager(config, store, bus, llm or build_llm(config))
+    if choices is None:
+        choices = {spec: build_llm(config, spec) for spec in config.extra_llms}
+    sessions = SessionManager(config, store, bus, llm or build_llm(config), choices)
     service = Service(config, store, bus, sessions, auth)
 
     @asynccontextmanager
@@ -75,8 +81,12 @@ def create_app(config: ServerConfig, llm: LLM | None = None) -> FastAPI:
         await run_in_threadpool(sessions.shutdown)
         store.close()
 
-    app = FastAPI(title="codeact", version=__version__, lifespan=lifespan)
+    # no /docs or /redoc: they load their scripts from a CDN, into the origin that holds tokens
+    app = FastAPI(
+        title="codeact", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.service = service
+    app.add_middleware(SecurityHeaders)
     _add_error_handlers(app)
     from codeact.server import api, openai_api
 
@@ -86,8 +96,12 @@ def create_app(config: ServerConfig, llm: LLM | None = None) -> FastAPI:
     return app
 
 
-def build_llm(config: ServerConfig) -> LLM:
-    llm = get_llm(config.llm, **config.llm_options)
+def build_llm(config: ServerConfig, spec: str | None = None) -> LLM:
+    """The model `spec` names (default: `config.llm`)."""
+    spec = spec or config.llm
+    provider = parse_spec(spec)[0]
+    options = config.llm_options if provider == parse_spec(config.llm)[0] else {}
+    llm = get_llm(spec, **options)
     # a backend that declares itself not thread-safe (llama.cpp: one completion at a time per
     # model) is shared by the conversations one request at a time
     return llm if getattr(llm, "thread_safe", True) else SerializedLLM(llm)
@@ -150,5 +164,5 @@ def _add_static(app: FastAPI) -> None:
             "version": __version__,
             "api": "/api",
             "openai": "/v1",
-            "docs": "/docs",
+            "openapi": "/openapi.json",
         }

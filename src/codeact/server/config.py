@@ -42,6 +42,9 @@ class ServerConfig:
     port: int = 8000
     llm: str = "local"
     llm_options: dict[str, Any] = field(default_factory=dict)
+    # more models a conversation may pick in its settings (`llm` is the default); `llm_options`
+    # apply to those of the same provider as `llm`
+    extra_llms: list[str] = field(default_factory=list)
     kernel: str = "sandbox"
     kernel_options: dict[str, Any] = field(default_factory=dict)
     data_dir: Path = field(default_factory=lambda: Path.home() / ".codeact" / "serve")

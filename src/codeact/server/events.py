@@ -24,7 +24,7 @@ import asyncio
 import copy
 import threading
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -43,7 +43,7 @@ def trajectory_of(info: ConversationInfo, events: Iterable[EventRecord]) -> Traj
     status, answer = "running", None
     for event in events:
         if event.type == "message":
-            messages.append({"role": event.data["role"], "content": event.data["content"]})
+            messages.append({k: v for k, v in event.data.items() if k != "kind"})
         elif event.type == "step":  # a copy: Trajectory.from_dict pops keys of nested dicts
             steps.append(copy.deepcopy(event.data))
         elif event.type == "run":
@@ -118,20 +118,32 @@ class EventBus:
                 queue.put_nowait(event)
 
 
+View = Callable[[dict[str, Any]], dict[str, Any] | None]
+
+
+def as_stored(event: dict[str, Any]) -> dict[str, Any] | None:
+    """The view that shows an event as it is."""
+    return event
+
+
 async def follow(
-    store: Store, bus: EventBus, conversation_id: str, after: int
+    store: Store, bus: EventBus, conversation_id: str, after: int, view: View = as_stored
 ) -> AsyncIterator[dict[str, Any]]:
-    """Every event of a conversation after id `after`, then live ones as they come, forever.
+    """Every event of a conversation after id `after`, then live ones as they come, forever,
+    each as `view` shows it (events it maps to None are skipped).
 
     Subscribes before reading the backlog, so nothing falls between the two; an event that
     comes both ways is given once. When the bus is quiet the store is read again, which brings
-    events written by another replica; the stream ends when the conversation is deleted."""
+    events written by another replica; the stream ends when the conversation is deleted. The
+    backlog is read and viewed off the event loop (a long history can take a while to view)."""
     last = after
     with bus.subscribe(conversation_id) as queue:
         while True:
-            for record in await run_in_threadpool(store.events, conversation_id, last):
-                last = record.id
-                yield record.to_dict()
+            backlog = await run_in_threadpool(_backlog, store, conversation_id, last, view)
+            for event_id, shown in backlog:
+                last = event_id
+                if shown is not None:
+                    yield shown
             while True:
                 try:
                     async with asyncio.timeout(POLL_SECONDS):  # no task per event (wait_for's)
@@ -143,7 +155,14 @@ async def follow(
                 for ready in _merged(event, queue):
                     if ready["id"] is None or ready["id"] > last:
                         last = ready["id"] or last
-                        yield ready
+                        if (shown := view(ready)) is not None:
+                            yield shown
+
+
+def _backlog(
+    store: Store, conversation_id: str, after: int, view: View
+) -> list[tuple[int, dict[str, Any] | None]]:
+    return [(r.id, view(r.to_dict())) for r in store.events(conversation_id, after)]
 
 
 def _merged(event: dict[str, Any], queue: asyncio.Queue[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -86,4 +86,4 @@ class Recorder:
         kind = {"system": "system", "assistant": "assistant"}.get(message.role)
         if kind is None:
             kind = "task" if index == self.task_index else "observation"
-        return {"role": message.role, "content": message.content, "kind": kind}
+        return {**message.to_dict(), "kind": kind}  # native calls (the tools format) included

@@ -23,6 +23,7 @@ import shutil
 import threading
 import time
 from collections import OrderedDict, defaultdict
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,10 @@ class Closing(ServiceError):
     retry_after = 5
 
 
+class BadSettings(ServiceError):
+    status = 422
+
+
 @dataclass(eq=False)
 class Live:
     """A conversation with a kernel on this server (or about to get one)."""
@@ -80,10 +85,20 @@ class Live:
 
 
 class SessionManager:
-    def __init__(self, config: ServerConfig, store: Store, bus: EventBus, llm: LLM) -> None:
+    """`llm` serves every conversation unless its settings pick one of `choices` (name -> LLM)."""
+
+    def __init__(
+        self,
+        config: ServerConfig,
+        store: Store,
+        bus: EventBus,
+        llm: LLM,
+        choices: Mapping[str, LLM] | None = None,
+    ) -> None:
         self.config, self.limits, self.store, self.bus, self.llm = (
             config, config.limits, store, bus, llm
         )  # fmt: skip
+        self.llms: dict[str, LLM] = {config.llm: llm, **(choices or {})}
         config.workspaces.mkdir(parents=True, exist_ok=True)
         self._live: OrderedDict[str, Live] = OrderedDict()
         self._lock = threading.Lock()
@@ -178,6 +193,20 @@ class SessionManager:
                 self.store.set_workspace(conversation.id, name)
             return self.config.workspaces / name if name else None
 
+    def options(self) -> dict[str, Any]:
+        """What a conversation's settings may choose, and the defaults."""
+        return {"llms": list(self.llms), "llm": self.config.llm, "max_turns": self.limits.max_turns}
+
+    def check_settings(self, settings: dict[str, Any]) -> None:
+        """BadSettings, saying why, unless this server allows `settings`."""
+        llm, max_turns = settings.get("llm"), settings.get("max_turns")
+        if llm is not None and llm not in self.llms:
+            raise BadSettings(
+                f"settings.llm: {llm!r} is not offered here; choose one of {list(self.llms)}"
+            )
+        if max_turns is not None and not 1 <= max_turns <= self.limits.max_turns:
+            raise BadSettings(f"settings.max_turns: between 1 and {self.limits.max_turns}")
+
     def is_live(self, conversation_id: str) -> bool:
         return conversation_id in self._live
 
@@ -241,6 +270,7 @@ class SessionManager:
                 victims = self._make_room(conversation.owner)
                 live = Live(conversation, Recorder(self.store, self.bus, conversation.id))
                 self._live[conversation.id] = live
+            live.conversation = conversation  # its settings as of this request
             live.running, live.stop_requested = True, False
             live.idle.clear()
             self._live.move_to_end(conversation.id)
@@ -293,7 +323,7 @@ class SessionManager:
             if live.stop_requested:
                 status = "interrupted"
             else:
-                status, answer = self._run_agent(agent, task)
+                status, answer = self._run_agent(agent, task, live.conversation.meta)
         except Exception as exc:
             log.exception("turn failed in %s", live.conversation.id)
             error = str(exc) if isinstance(exc, CodeActError) else f"{type(exc).__name__}: {exc}"
@@ -381,8 +411,12 @@ class SessionManager:
             on_output=recorder.on_output,
         )
 
-    @staticmethod
-    def _run_agent(agent: Agent, task: str) -> tuple[str, str | None]:
+    def _run_agent(self, agent: Agent, task: str, meta: dict[str, Any]) -> tuple[str, str | None]:
+        settings = meta.get("settings", {})  # checked when set; the server may have changed since
+        agent.llm = self.llms.get(settings.get("llm"), self.llm)
+        agent.max_turns = min(
+            settings.get("max_turns") or self.limits.max_turns, self.limits.max_turns
+        )
         result = agent.run(task)
         return result.status, result.answer
 

@@ -1,6 +1,6 @@
 """Persistence: SQLite by default, PostgreSQL by URL, through SQLAlchemy 2 and Alembic.
 
-Every write is its own committed transaction, made when the thing happens, so a `kill -9` loses
+Every write is committed before the call that makes it returns, so a `kill -9` loses
 nothing the client was told about. SQLite runs in WAL mode with `synchronous=NORMAL`: a commit
 survives the process dying (only a power loss could undo the last ones). Every read and write
 of a conversation is scoped to its owner, so one user's ids mean nothing to another.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import secrets
 import threading
 import time
@@ -24,6 +25,7 @@ from alembic.config import Config
 from sqlalchemy.orm import Session
 
 from codeact.errors import ConfigError
+from codeact.server.group_commit import GroupCommit
 from codeact.server.tables import Conversation, Event, Thread, Token, User
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -68,10 +70,13 @@ class Store:
         self.sqlite = self.engine.dialect.name == "sqlite"
         if self.sqlite:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        # SQLite takes one writer at a time; queue them here rather than fail with SQLITE_BUSY
+        # SQLite takes one writer at a time; queue them here rather than fail with SQLITE_BUSY,
+        # and let the event log's writers share commits
+        lock = threading.Lock()
         self._write_lock: contextlib.AbstractContextManager[Any] = (
-            threading.Lock() if self.sqlite else contextlib.nullcontext()
+            lock if self.sqlite else contextlib.nullcontext()
         )
+        self._group = GroupCommit(self.engine, lock) if self.sqlite else None
         self.migrate()
 
     def migrate(self) -> None:
@@ -138,22 +143,36 @@ class Store:
             row = s.get(Conversation, conversation_id)
             return _info(row) if row is not None and row.owner == owner else None
 
-    def conversations(self, owner: str, limit: int = 100) -> list[ConversationInfo]:
-        query = (
-            sa.select(Conversation)
-            .where(Conversation.owner == owner)
-            .order_by(Conversation.updated.desc())
-            .limit(limit)
-        )
+    def conversations(
+        self, owner: str, limit: int = 100, title_has: str = ""
+    ) -> list[ConversationInfo]:
+        """The owner's conversations, newest first; `title_has` keeps those whose title contains
+        it (case-insensitive)."""
+        query = sa.select(Conversation).where(Conversation.owner == owner)
+        if title_has:
+            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", title_has) + "%"
+            query = query.where(Conversation.title.ilike(pattern, escape="\\"))
+        query = query.order_by(Conversation.updated.desc()).limit(limit)
         with Session(self.engine) as s:
             return [_info(row) for row in s.scalars(query)]
 
-    def rename(self, owner: str, conversation_id: str, title: str) -> ConversationInfo | None:
+    def update(
+        self,
+        owner: str,
+        conversation_id: str,
+        title: str | None = None,
+        settings: dict[str, Any] | None = None,
+    ) -> ConversationInfo | None:
+        """Rename a conversation and/or merge `settings` into its `meta["settings"]`."""
         with self._writing() as s:
             row = s.get(Conversation, conversation_id)
             if row is None or row.owner != owner:
                 return None
-            row.title, row.updated = title, time.time()
+            if title is not None:
+                row.title = title
+            if settings:
+                row.meta = {**row.meta, "settings": {**row.meta.get("settings", {}), **settings}}
+            row.updated = time.time()
             return _info(row)
 
     def delete(self, owner: str, conversation_id: str) -> bool:
@@ -195,14 +214,16 @@ class Store:
         status: str | None = None,
     ) -> list[EventRecord]:
         """Append events in one transaction (setting the conversation's status too, if given);
-        returns them with their ids. Core statements, not the ORM: this is the hot path."""
+        returns them with their ids. Core statements, not the ORM: this is the hot path. With
+        SQLite, concurrent appends share a commit (group_commit.py)."""
         now = time.time()
         rows: list[dict[str, Any]] = [
             {"conversation_id": conversation_id, "type": t, "data": d, "created": now}
             for t, d in events
         ]
         insert = sa.insert(Event).returning(Event.id, sort_by_parameter_order=True)
-        with self._write_lock, self.engine.begin() as connection:
+
+        def write(connection: sa.Connection) -> list[int]:
             ids = list(connection.execute(insert, rows).scalars())
             if status is not None:
                 connection.execute(
@@ -210,6 +231,13 @@ class Store:
                     .where(Conversation.id == conversation_id)
                     .values(status=status, updated=now)
                 )
+            return ids
+
+        if self._group is not None:
+            ids = self._group.run(write)
+        else:
+            with self.engine.begin() as connection:
+                ids = write(connection)
         return [
             EventRecord(i, conversation_id, kind, data, now)
             for i, (kind, data) in zip(ids, events, strict=True)

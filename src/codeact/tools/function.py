@@ -16,6 +16,7 @@ signature cannot be read.
 from __future__ import annotations
 
 import builtins
+import functools
 import inspect
 import keyword
 import re
@@ -71,7 +72,7 @@ class FunctionTool:
         self.func = func
         self.name: str = name or str(getattr(func, "__name__", ""))
         _check_name(self.name)
-        self.doc = inspect.cleandoc(description or func.__doc__ or "").strip()
+        self.doc = inspect.cleandoc(description or _own_doc(func) or "").strip()
         if not self.doc:
             raise ConfigError(
                 f"tool {self.name!r} needs a description: a docstring, or description='...'"
@@ -85,12 +86,10 @@ class FunctionTool:
             ) from None
         self.bound = dict(bind or {})
         self._sig = _without(self._full, self.bound, self.name)
-        try:
-            self._hints = typing.get_type_hints(func)
-        except Exception:  # unresolvable annotations: show none rather than fail
-            self._hints = {}
+        self._hints = _hints(func, self._full)
         self.signature = f"{self.name}{_render_signature(self._sig, self._hints)}"
         self._validated: Callable[..., Any] | None = None
+        self._validator()  # a callable pydantic cannot validate is refused now, not at a call
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call with the model's arguments: checked against the visible signature, validated and
@@ -111,7 +110,7 @@ class FunctionTool:
         params = list(self._sig.parameters.values())
         star = next((p for p in params if p.kind is p.VAR_POSITIONAL), None)
         if star is None or star.name not in named:
-            return self(**named)
+            return self(*_take_positional_only(params, named, self.name), **named)
         values = named.pop(star.name)
         if not isinstance(values, list | tuple):
             raise ToolArgumentError(f"{star.name} takes a list of values")
@@ -127,7 +126,10 @@ class FunctionTool:
             import pydantic
 
             config = pydantic.ConfigDict(allow_inf_nan=False, arbitrary_types_allowed=True)
-            validated = pydantic.validate_call(config=config)(self.func)
+            try:
+                validated = pydantic.validate_call(config=config)(_plain_function(self))
+            except pydantic.PydanticUserError as exc:  # annotations pydantic cannot check
+                raise ConfigError(f"tool {self.name!r}: {exc.message}") from None
 
             def call(*args: Any, **kwargs: Any) -> Any:
                 try:
@@ -214,9 +216,69 @@ def tool(
     return lambda f: FunctionTool(f, name, description=description, bind=bind)
 
 
+def _take_positional_only(
+    params: list[inspect.Parameter], named: dict[str, Any], tool_name: str
+) -> list[Any]:
+    """Pop the positional-only parameters' values out of `named`, in order (a built-in's `obj`
+    in `len(obj, /)` can be given by name in the JSON and text formats)."""
+    values: list[Any] = []
+    for param in params:
+        if param.kind is not param.POSITIONAL_ONLY or param.name not in named:
+            if param.kind is param.POSITIONAL_ONLY and param.default is inspect.Parameter.empty:
+                raise ToolArgumentError(f"{tool_name} needs {param.name!r}")
+            break
+        values.append(named.pop(param.name))
+    return values
+
+
+def _own_doc(func: Callable[..., Any]) -> str | None:
+    """The docstring of what `func` runs: a partial's function's, a callable object's own (not its
+    class's, nor functools.partial's)."""
+    if isinstance(func, functools.partial):
+        return _own_doc(func.func)
+    if inspect.isroutine(func) or inspect.isclass(func):
+        return func.__doc__
+    method = vars(type(func)).get("__call__")  # a callable object: its __call__'s
+    return getattr(method, "__doc__", None) or type(func).__doc__
+
+
+def _hints(func: Callable[..., Any], sig: inspect.Signature) -> dict[str, Any]:
+    """The resolved annotations of the parameters in `sig` (and the return); none rather than an
+    error when they cannot be resolved."""
+    target: Any = func
+    while isinstance(target, functools.partial):
+        target = target.func
+    if not (inspect.isroutine(target) or inspect.isclass(target)):
+        target = vars(type(target)).get("__call__", target)
+    try:
+        hints = typing.get_type_hints(target)
+    except Exception:  # unresolvable annotations: show none rather than fail
+        return {}
+    keep = {*sig.parameters, "return"}
+    return {k: v for k, v in hints.items() if k in keep}
+
+
+def _plain_function(tool: FunctionTool) -> Callable[..., Any]:
+    """The tool's callable as pydantic can wrap it: a built-in (len, math.hypot) or a callable
+    object becomes a Python function with the same signature and annotations."""
+    func = tool.func
+    if inspect.isfunction(func) or inspect.ismethod(func) or isinstance(func, functools.partial):
+        return func
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    call.__signature__ = tool._full  # type: ignore[attr-defined]
+    call.__annotations__ = {n: tool._hints.get(n, Any) for n in tool._full.parameters}
+    call.__name__ = tool.name
+    return call
+
+
 def _check_name(name: str) -> None:
     if not name.isidentifier() or keyword.iskeyword(name):
-        raise ConfigError(f"tool name {name!r} is not a Python identifier")
+        raise ConfigError(
+            f"tool name {name!r} is not a Python identifier; name it: tool(fn, name='my_tool')"
+        )
     if hasattr(builtins, name):
         raise ConfigError(
             f"tool name {name!r} would replace Python's built-in {name}() in the kernel; "
@@ -257,15 +319,23 @@ def _type_name(hint: Any) -> str:
 
 
 def _render_signature(sig: inspect.Signature, hints: dict[str, Any]) -> str:
-    params = []
-    for pname, param in sig.parameters.items():
-        prefix = _STARS.get(param.kind, "")
-        text = prefix + pname
+    """As Python writes it, `/` and `*` markers included, with only short plain defaults shown."""
+    params: list[str] = []
+    kinds = [p.kind for p in sig.parameters.values()]
+    for i, (pname, param) in enumerate(sig.parameters.items()):
+        first_keyword_only = param.kind is param.KEYWORD_ONLY and (
+            i == 0 or kinds[i - 1] is not param.KEYWORD_ONLY
+        )
+        if first_keyword_only and param.VAR_POSITIONAL not in kinds[:i]:
+            params.append("*")
+        text = _STARS.get(param.kind, "") + pname
         if pname in hints:
             text += f": {_type_name(hints[pname])}"
         if param.default is not inspect.Parameter.empty:
             text += f" = {_shown_default(pname, param.default) or '...'}"
         params.append(text)
+        if param.kind is param.POSITIONAL_ONLY and param.POSITIONAL_ONLY not in kinds[i + 1 :]:
+            params.append("/")
     ret = f" -> {_type_name(hints['return'])}" if "return" in hints else ""
     return f"({', '.join(params)}){ret}"
 

@@ -54,13 +54,14 @@ QUICK = {**FULL, "train_per_env": 2, "test_per_env": 1, "ood_per_domain": 1, "ma
 class Phases:
     """Times the phases. A rerun resumes (a finished phase is skipped), so each phase's seconds
     add up over the runs in ROOT/phases.json: the report gives what the whole run cost, with the
-    5-minute load average at each phase's end (the cores are shared)."""
+    5-minute load average at the end of each phase's longest run (the cores are shared)."""
 
     def __init__(self, root: Path) -> None:
         self.path = root / "phases.json"
         saved = json.loads(self.path.read_text()) if self.path.exists() else {}
         self.seconds: dict[str, float] = saved.get("seconds", {})
         self.load: dict[str, float] = saved.get("load_average", {})
+        self.longest: dict[str, float] = saved.get("longest", {})
 
     @contextlib.contextmanager
     def __call__(self, name: str) -> Iterator[None]:
@@ -69,9 +70,12 @@ class Phases:
         yield
         spent = time.perf_counter() - started
         self.seconds[name] = round(self.seconds.get(name, 0.0) + spent, 1)
-        self.load[name] = round(os.getloadavg()[1], 2)
+        if spent >= self.longest.get(name, 0.0):  # the run that did the work
+            self.longest[name] = round(spent, 1)
+            self.load[name] = round(os.getloadavg()[1], 2)
         self.seconds["total"] = round(sum(v for k, v in self.seconds.items() if k != "total"), 1)
-        self.path.write_text(json.dumps({"seconds": self.seconds, "load_average": self.load}))
+        saved = {"seconds": self.seconds, "load_average": self.load, "longest": self.longest}
+        self.path.write_text(json.dumps(saved))
         print(f"[miniature] {name}: {spent:.1f} s", flush=True)
 
 

@@ -155,3 +155,25 @@ def test_a_kernel_outlives_the_thread_that_started_it(tmp_path: Path) -> None:
         assert str(kernel.execute("2+2")) == "4" and kernel.restarts == 1
     finally:
         kernel.shutdown()
+
+
+def test_a_pool_stops_starting_kernels_when_the_interpreter_exits() -> None:
+    """A worker that exits with a kernel start in flight (its launcher threads are going): the pool
+    stops filling quietly instead of logging kernels that die at birth, and one retry after
+    another."""
+    script = (
+        "import atexit, logging, time\n"
+        "from codeact.kernels.pool import KernelPool\n"
+        "from codeact.kernels.sandbox import SandboxKernel\n"
+        "logging.basicConfig()\n"
+        "pool = KernelPool(lambda: SandboxKernel(timeout=5), size=1)\n"
+        "atexit.register(pool.close)\n"
+        "assert pool.wait_ready(60)\n"
+        "pool.acquire().shutdown()\n"
+        "time.sleep(0.2)\n"  # the filler is starting the next kernel as the main thread ends
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert "could not start a kernel" not in out.stderr, out.stderr[-2000:]

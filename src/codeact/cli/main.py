@@ -312,12 +312,13 @@ def bench_report(
     raise typer.Exit(show_report(results, out))
 
 
-from codeact.cli import export_cmd, serve_cmd  # noqa: E402 (both import typer only)
+from codeact.cli import export_cmd, serve_cmd, train_cmd  # noqa: E402 (they import typer only)
 from codeact.cli.data_cmd import app as data_app  # noqa: E402 (its commands import on use)
 
 app.add_typer(serve_cmd.app, name="serve")
 app.command("export")(export_cmd.export)
 app.add_typer(data_app, name="data")
+app.command("train")(train_cmd.train)
 
 
 def main() -> None:

@@ -81,12 +81,13 @@ class KernelPool:
         return kernel
 
     def _fill(self) -> None:
-        while not self._closed.is_set():
+        while not self._closed.is_set() and not _exiting():
             if self._ready.qsize() < self.size:
                 try:
                     kernel = self._start_one()
                 except Exception:  # keep the pool alive; the next acquire starts one itself
-                    log.exception("kernel pool could not start a kernel")
+                    if not _exiting():
+                        log.exception("kernel pool could not start a kernel")
                     self._closed.wait(1.0)
                     continue
                 if self._closed.is_set():
@@ -96,6 +97,12 @@ class KernelPool:
                 continue
             self._wake.wait(0.5)
             self._wake.clear()
+
+
+def _exiting() -> bool:
+    """The main thread has ended: the interpreter is exiting, its launcher threads are going (a
+    kernel started now dies at birth), and atexit closes the pool."""
+    return not threading.main_thread().is_alive()
 
 
 def _default_factory() -> Kernel:

@@ -143,3 +143,9 @@ def test_render_observation(obs: Observation | str) -> None:
 
 def test_registered_as_json() -> None:
     assert isinstance(get_format("json"), JSONFormat)
+
+
+def test_json_nested_past_the_parsers_depth_is_a_format_error() -> None:
+    nested = '{"tool": "x", "args": {"a": ' + "[" * 100_000 + "]" * 100_000 + "}}"
+    with pytest.raises(FormatError, match="nested too deeply"):
+        fmt.parse(nested)

@@ -278,3 +278,13 @@ def test_codeact_chat_with_an_mcp_server(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "sum 4" in done.stdout and "goodbye" in done.stdout
+
+
+def test_a_servers_label_holds_no_credentials_and_names_are_ascii() -> None:
+    """Errors name the server in the kernel and the prompt: no URL path, query, user or password,
+    no command arguments (either may hold a token)."""
+    url = MCPServer("https://me:pw@tools.example:8443/s/SECRET-PATH/mcp?api_key=sk-live-1")
+    assert url.name == "https://tools.example:8443"
+    command = MCPServer([sys.executable, "server.py", "--token", "sk-live-2"])
+    assert command.name == Path(sys.executable).name
+    assert python_name("ｏｐｅｎ").isascii() and python_name("ｏｐｅｎ") != "open"

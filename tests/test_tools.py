@@ -133,3 +133,17 @@ def test_names_that_would_break_the_kernel_are_refused(name: str, message: str) 
 
     with pytest.raises(ConfigError, match=message):
         tool(fn, name=name)
+
+
+def test_names_outside_ascii_are_refused() -> None:
+    """The stub is source code and Python folds fullwidth letters (NFKC): 'ｏｐｅｎ' is `open`."""
+
+    def f(a: int) -> int:
+        """Echo."""
+        return a
+
+    for name in ("ｏｐｅｎ", "ＴoolError", "_ｃodeact_tool_call"):
+        with pytest.raises(ConfigError, match="not a Python identifier"):
+            tool(f, name=name)
+    with pytest.raises(ConfigError, match="longer than 64"):
+        tool(f, name="x" * 65)

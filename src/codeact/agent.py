@@ -37,6 +37,7 @@ from codeact.tools.toolsets import Toolset, close_all, expand
 from codeact.types import (
     Action,
     CodeAction,
+    ExecutionError,
     Finish,
     Message,
     Observation,
@@ -233,7 +234,7 @@ class Agent:
             return
         exec_started = time.perf_counter()
         if isinstance(action, ToolCalls):  # native calls: each answered by its own message
-            results = [call_tool(self.tools, call) for call in action.calls]
+            results = [self._native_call(call, run) for call in action.calls]
             step.observation = merged(action, results)
             for request, result in zip(message.tool_calls, results, strict=True):
                 content = self.format.render_observation(result)
@@ -244,6 +245,16 @@ class Agent:
         step.exec_seconds = time.perf_counter() - exec_started
         if self._interrupted:
             raise Interrupted()
+
+    def _native_call(self, call: ToolCall, run: _Budget) -> Observation:
+        """One of a reply's native calls; once the run is interrupted or out of time, the rest
+        are answered without running (each call id still gets its answer)."""
+        if self._interrupted or run.out_of_time():
+            reason = "interrupted" if self._interrupted else "the run's time is up"
+            return Observation(
+                output=f"not run: {reason}", error=ExecutionError("NotRun", reason, traceback="")
+            )
+        return call_tool(self.tools, call)
 
     def _execute(self, action: Action, run: _Budget) -> Observation:
         if isinstance(action, CodeAction):
@@ -340,8 +351,11 @@ class _Budget:
             raise MaxTurnsExceeded(f"reached the limit of {self.max_turns} turns")
         if self.max_tokens is not None and self.tokens >= self.max_tokens:
             raise MaxTokensExceeded(f"used {self.tokens} of {self.max_tokens} tokens")
-        if self.max_seconds is not None and time.monotonic() - self.started >= self.max_seconds:
+        if self.out_of_time():
             raise WallTimeExceeded(f"ran past {self.max_seconds:g} s")
+
+    def out_of_time(self) -> bool:
+        return self.max_seconds is not None and time.monotonic() - self.started >= self.max_seconds
 
     def exec_timeout(self, default: float) -> float:
         if self.max_seconds is None:

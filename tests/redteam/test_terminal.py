@@ -7,15 +7,20 @@ scripted replies hold no control character themselves.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
+from codeact.cli.live import LiveDisplay
 from codeact.cli.terminal import printable
+from codeact.types import ToolCall
 
 # Each attack prints chr()-built bytes; a terminal would obey every one of them.
 ATTACKS = {
@@ -113,3 +118,25 @@ def test_streamed_tokens_and_output_chunks_reach_the_terminal_inert(tmp_path: Pa
         assert "pwned" not in shown  # a complete sequence is dropped whole
         leaked = sorted({f"{ord(c):#x}" for c in shown if c in DANGEROUS})
         assert not leaked, f"control characters reached the terminal via {command}: {leaked}"
+
+
+def test_a_model_chosen_tool_name_in_the_spinner_is_inert() -> None:
+    """The spinner names the action running; a native or JSON call's name is the model's text."""
+    buffer = io.StringIO()
+    live = LiveDisplay(Console(file=buffer, force_terminal=True, width=200))
+    evil = "x\x1b]52;c;Zm9v\x07\x1b[2J[bold red]boom[/bold red]"
+    live.on_action(ToolCall(evil, {}))
+    time.sleep(0.3)  # the spinner draws its line
+    live.stop()
+    shown = buffer.getvalue()
+    assert "52;c;" not in shown and "\x1b[2J" not in shown
+    assert "[bold red]boom" in shown  # markup shown as text, not obeyed
+
+
+def test_many_sequence_introducers_cost_linear_time() -> None:
+    """A text of C1 introducers (from a cell, a tool or an MCP server) once cost quadratic time
+    in the regex, holding the GIL: 20,000 of them took 2.8 s, a megabyte hours."""
+    started = time.perf_counter()
+    shown = printable("\x90" * 100_000 + "\x9d" * 100_000)
+    assert time.perf_counter() - started < 2.0
+    assert shown.count("\\x90") == 100_000

@@ -116,6 +116,9 @@ def _read_object(text: str, start: int) -> Attempt:
         value, end = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as exc:
         return Attempt(None, _bad_json(text, start, exc), _object_end(text, start))
+    except RecursionError:  # nesting past the parser's depth: a malformed action, not a crash
+        message = "Your JSON is nested too deeply. Write one flat object with a tool and its args."
+        return Attempt(None, message, _object_end(text, start))
     error = _call_error(value)
     if error:
         return Attempt(None, error, end)

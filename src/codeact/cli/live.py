@@ -84,7 +84,8 @@ class LiveDisplay:
 
     def _wait(self, what: str) -> None:
         self.stop()
-        self._status = self.console.status(what)
+        # `what` may hold a model-chosen tool name: shown as plain text, escapes and markup inert
+        self._status = self.console.status(Text(printable(what[:200])))
         self._status.start()
 
     def _write(self, text: str, style: str) -> None:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 
 # ESC- or C1-introduced sequences. CSI: parameters, intermediates, a final byte. OSC, DCS, SOS, PM,
-# APC: a payload up to BEL or ST (ESC \ or \x9c). Two-byte ESC sequences (ESC c, ESC 7, ...).
+# APC: a payload up to BEL or ST (ESC \ or \x9c), and never across another introducer, so that a text of
+# many introducers costs linear time, not quadratic. Two-byte ESC sequences (ESC c, ESC 7, ...).
 _SEQUENCE = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
-    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c\x90\x98\x9d\x9e\x9f]*(?:\x07|\x1b\\|\x9c)"
     r"|\x1b[ -/]*[0-~]"
 )
 # Bidi embeddings, overrides, isolates and marks reorder what is shown (the "Trojan source" trick).

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import re
+import secrets
 import subprocess
 from pathlib import Path
 
@@ -23,27 +24,44 @@ log = logging.getLogger(__name__)
 MOUNTINFO = Path("/proc/self/mountinfo")
 
 
-def mount_key(path: Path) -> str | None:
-    """What identifies the mount on top of `path` wherever it is moved later: its mount id, its
-    device and the inode of its root ("id major:minor inode"), or None when nothing is mounted
-    there. (mountinfo's own root field follows renames, so it cannot be part of the key.)"""
+def mount_key(path: Path) -> list[str] | None:
+    """What identifies the mount on top of `path` wherever it is moved later, or None when
+    nothing is mounted there: its mount id, device, source, the inode of its root (mountinfo's
+    own root field follows renames, so it cannot be part of the key), and the boot and mount
+    namespace it belongs to (mount ids and anonymous devices are reused after an unmount, so a
+    record that outlived them must not match a new mount)."""
     found = [fields for fields in _mountinfo() if fields[4] == str(path)]
     if not found:
         return None
+    fields = found[-1]
     with contextlib.suppress(OSError):
-        return f"{found[-1][0]} {found[-1][2]} {os.stat(path).st_ino}"
+        return [fields[0], fields[2], _source(fields), str(os.stat(path).st_ino), *_here()]
     return None
 
 
-def mount_point(key: str) -> str | None:
+def mount_point(key: list[str]) -> str | None:
     """Where the mount that `mount_key` named is now (a host folder can be renamed while a
-    session runs or after it crashed), or None when it is gone or covered by another mount."""
+    session runs or after it crashed), or None when it is gone, covered by another mount, or
+    was recorded in another boot or mount namespace."""
+    if len(key) != 6 or key[4:] != _here():
+        return None
     for fields in _mountinfo():
-        if f"{fields[0]} {fields[2]}" == key.rsplit(" ", 1)[0]:
+        if [fields[0], fields[2], _source(fields)] == key[:3]:
             with contextlib.suppress(OSError):
-                if str(os.stat(fields[4]).st_ino) == key.rsplit(" ", 1)[1]:
+                if str(os.stat(fields[4]).st_ino) == key[3]:
                     return fields[4]
     return None
+
+
+def _source(fields: list[str]) -> str:
+    """The mount source: the second field after the " - " separator."""
+    rest = fields[fields.index("-") + 1 :] if "-" in fields else []
+    return rest[1] if len(rest) > 1 else ""
+
+
+def _here() -> list[str]:
+    boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    return [boot, str(os.stat("/proc/self/ns/mnt").st_ino)]
 
 
 def _mountinfo() -> list[list[str]]:
@@ -64,7 +82,8 @@ def _mount(*args: str) -> bool:
 
 
 def mount_tmpfs(path: Path, options: str) -> bool:
-    return _mount("-t", "tmpfs", "-o", options, "codeact", str(path))
+    # a source of its own, so that a record of this mount can never match another tmpfs
+    return _mount("-t", "tmpfs", "-o", options, f"codeact-{secrets.token_hex(8)}", str(path))
 
 
 def mount_workspace(workdir: Path, size_mb: int | None, uid: int | None) -> bool:

@@ -32,6 +32,7 @@ import signal
 import stat
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -52,7 +53,7 @@ class SlotState:
     pids: list[int] = field(default_factory=list)  # host process that owned the slot
     cgroups: list[str] = field(default_factory=list)
     mounts: list[str] = field(default_factory=list)
-    mount_keys: dict[str, str] = field(default_factory=dict)  # path -> mounts.mount_key
+    mount_keys: dict[str, list[str]] = field(default_factory=dict)  # path -> mounts.mount_key
     lent: dict[str, list[int]] = field(default_factory=dict)  # path -> [owner uid, owner gid]
     remove: list[str] = field(default_factory=list)
 
@@ -74,9 +75,7 @@ class Slot:
     # --- recording ------------------------------------------------------------------------------
 
     def save(self) -> None:
-        tmp = self.dir / f".{STATE_FILE}.tmp"
-        tmp.write_text(json.dumps(asdict(self.state)))
-        tmp.replace(self.dir / STATE_FILE)
+        _save_state(self.dir / STATE_FILE, self.state)
 
     def record_cgroup(self, path: Path) -> None:
         self.state.cgroups.append(str(path))
@@ -107,12 +106,18 @@ class Slot:
         if self._lock_fd is None or os.getpid() != self._owner:
             return  # released already, or a forked copy: the slot is its parent's
         try:
-            undo(self.state)
+            undo(self.state, self.save)
             _empty(self.dir)
         finally:
             os.close(self._lock_fd)
             self._lock_fd = None
             _live.discard(self)
+
+
+def _save_state(path: Path, state: SlotState) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(asdict(state)))
+    tmp.replace(path)
 
 
 _live: set[Slot] = set()
@@ -269,25 +274,30 @@ def _reclaim(slot_dir: Path) -> None:
         log.warning("unreadable sandbox slot record %s (%s); emptying the slot", state_file, exc)
         state = SlotState()
     log.info("reclaiming sandbox slot %s left by process %s", slot_dir.name, state.pids)
-    undo(state)
+    undo(state, lambda: _save_state(state_file, state))
     _empty(slot_dir)
 
 
-def undo(state: SlotState) -> None:
+def undo(state: SlotState, save: Callable[[], None] = lambda: None) -> None:
     """Kill what runs, then remove cgroups, unmount, hand workspaces back, delete folders.
 
     A mounted folder may have been renamed since it was recorded (a crashed session's workspace
     moved before the next start): it is found by its mount, and unmounted and handed back there.
-    A mount is undone only while it is the top one at its place, never another session's over it."""
+    A mount is undone only while it is the top one at its place, never another session's over it,
+    and is struck from the record (`save`) once undone: a release cut short and replayed later
+    never unmounts what has since been mounted in its place."""
     _kill_session(state)
     for cgroup in state.cgroups:
         with contextlib.suppress(OSError):
             Path(cgroup).rmdir()
     moved = {path: mounts.mount_point(key) or path for path, key in state.mount_keys.items()}
-    for mount in reversed(state.mounts):
+    for mount in list(reversed(state.mounts)):
         key, target = state.mount_keys.get(mount), moved.get(mount, mount)
         if key is None or mounts.mount_key(Path(target)) == key:  # never another session's
             subprocess.run(["umount", "-l", target], capture_output=True)
+        state.mounts.remove(mount)
+        state.mount_keys.pop(mount, None)
+        save()
     for path, (uid, gid) in state.lent.items():
         with contextlib.suppress(OSError):
             hostfs.hand_back(Path(moved.get(path, path)), (uid, gid), state.uid)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from codeact.contracts import TokenCallback
@@ -19,6 +20,11 @@ from codeact.errors import ConfigError, LLMError, MissingDependency
 from codeact.types import Completion, Message, ToolRequest, Usage
 
 OPENAI_URL = "https://api.openai.com/v1"
+# what a streamed reply may hold in native calls (a server could stream without end); the action
+# formats refuse much less, so these only bound memory and time
+MAX_ARGUMENT_CHARS = 1024 * 1024  # per call
+MAX_STREAMED_CALLS = 64
+MAX_CALL_FIELD = 256  # characters of a call's id and name
 
 
 class OpenAILLM:
@@ -153,7 +159,7 @@ class OpenAILLM:
 
     def _complete_streaming(self, request: dict[str, Any], on_text: TokenCallback) -> Completion:
         chunks: list[str] = []
-        calls: dict[int, list[str]] = {}  # index -> [id, name, arguments so far]
+        calls: dict[int, _StreamedCall] = {}
         usage, reason, model = None, "stop", self.model
         events = self.client.chat.completions.create(
             **request, stream=True, stream_options={"include_usage": True}
@@ -175,7 +181,8 @@ class OpenAILLM:
         if usage is None:  # some servers (llama.cpp's) send no usage when streaming
             usage = _estimate_usage(request["messages"], len(chunks))
         requests = [
-            ToolRequest(calls[i][0] or f"call_{i}", calls[i][1], calls[i][2]) for i in sorted(calls)
+            ToolRequest(calls[i].id or f"call_{i}", calls[i].name, "".join(calls[i].pieces))
+            for i in sorted(calls)
         ]
         return Completion("".join(chunks), usage, 0.0, reason, model, requests)
 
@@ -193,14 +200,30 @@ def _wire(message: Message) -> dict[str, Any]:
     return data
 
 
-def _add_call_part(calls: dict[int, list[str]], part: Any) -> None:
+@dataclass
+class _StreamedCall:
+    id: str = ""
+    name: str = ""
+    pieces: list[str] = field(default_factory=list)  # joined once: `+=` per piece is quadratic
+    size: int = 0
+
+
+def _add_call_part(calls: dict[int, _StreamedCall], part: Any) -> None:
     """Fold one streamed piece of a tool call in: the id and name come once (some servers repeat
-    them in every piece), the arguments in pieces."""
-    entry = calls.setdefault(part.index or 0, ["", "", ""])
-    entry[0] = entry[0] or part.id or ""
+    them in every piece), the arguments in pieces, kept only up to one past the format's limit
+    (the format then refuses the call) so that a server streaming without end costs no memory.
+    At most MAX_STREAMED_CALLS calls are kept."""
+    index = part.index or 0
+    if index not in calls and len(calls) >= MAX_STREAMED_CALLS:
+        return
+    entry = calls.setdefault(index, _StreamedCall())
+    entry.id = entry.id or str(part.id or "")[:MAX_CALL_FIELD]
     if part.function is not None:
-        entry[1] = entry[1] or part.function.name or ""
-        entry[2] += part.function.arguments or ""
+        entry.name = entry.name or str(part.function.name or "")[:MAX_CALL_FIELD]
+        piece = str(part.function.arguments or "")[: MAX_ARGUMENT_CHARS + 1 - entry.size]
+        if piece:
+            entry.pieces.append(piece)
+            entry.size += len(piece)
 
 
 def _refused(exc: Exception) -> bool:

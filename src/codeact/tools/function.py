@@ -274,11 +274,18 @@ def _plain_function(tool: FunctionTool) -> Callable[..., Any]:
     return call
 
 
+MAX_NAME = 64  # characters of a tool's name (what OpenAI's `tools` field takes)
+
+
 def _check_name(name: str) -> None:
-    if not name.isidentifier() or keyword.iskeyword(name):
+    # ASCII only: the kernel's stub is source code, and Python folds other letters (NFKC), so a
+    # name written in fullwidth letters would define `open` there
+    if not (name.isascii() and name.isidentifier()) or keyword.iskeyword(name):
         raise ConfigError(
             f"tool name {name!r} is not a Python identifier; name it: tool(fn, name='my_tool')"
         )
+    if len(name) > MAX_NAME:
+        raise ConfigError(f"tool name {name[:MAX_NAME]!r}… is longer than {MAX_NAME} characters")
     if hasattr(builtins, name):
         raise ConfigError(
             f"tool name {name!r} would replace Python's built-in {name}() in the kernel; "

@@ -34,6 +34,7 @@ import contextlib
 import importlib
 import json
 import keyword
+import logging
 import os
 import re
 import shlex
@@ -45,18 +46,21 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
 from codeact.cli.terminal import printable
 from codeact.errors import CodeActError, ConfigError, MissingDependency
 from codeact.tools.schema import SchemaTool, schema_tool
 from codeact.tools.values import MAX_DEPTH
 
+log = logging.getLogger(__name__)
+
 MAX_DESCRIPTION = 4000  # characters of a tool's description the model is shown
 MAX_RESULT_BYTES = 1024 * 1024  # a result's JSON size, beyond which it is refused
 MAX_TOOLS = 256
 MAX_SCHEMA_BYTES = 64 * 1024  # a tool's input schema as JSON, beyond which the tool is skipped
 _STDERR_TAIL = 600
-_NOT_IDENT = re.compile(r"\W")
+_NOT_IDENT = re.compile(r"[^A-Za-z0-9_]")  # ASCII only: Python folds other letters (NFKC)
 
 
 class MCPServerError(CodeActError):
@@ -87,7 +91,9 @@ class MCPServer:
         except ImportError as exc:
             raise MissingDependency("mcp", "mcp", "MCP servers as tools") from exc
         self.argv, self.url = _target(target)
-        self.name = self.url or " ".join([Path(self.argv[0]).name, *self.argv[1:]])
+        # the name errors show, in the kernel and the prompt too: never a URL's path, query or
+        # credentials, never a command's arguments (either may hold a token)
+        self.name = _url_label(self.url) if self.url else Path(self.argv[0]).name
         self.env = dict(os.environ if env is None else env)
         self.cwd, self.headers = cwd, dict(headers or {})
         self.timeout, self.startup_timeout = timeout, startup_timeout
@@ -125,7 +131,11 @@ class MCPServer:
         except MCPServerError:
             self.close()
             raise
-        self._tools = self._build_tools(listed)
+        try:
+            self._tools = self._build_tools(listed)
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def tools(self) -> list[SchemaTool]:
@@ -221,9 +231,10 @@ class MCPServer:
         """Call the server's tool `name`; its result as a Python value (module docstring)."""
         loop, client = self._loop, self._client
         if loop is None or client is None:
+            # the stderr tail goes to the host's log only: this error reaches the kernel and the model
+            log.warning("MCP server %s is not running%s", self._label(), self._stderr_tail())
             raise MCPServerError(
                 f"MCP server {self._label()} is not running ({self._failure or 'never started'})"
-                + self._stderr_tail()
             )
         future = asyncio.run_coroutine_threadsafe(client.call_tool(name, arguments), loop)
         try:
@@ -235,9 +246,8 @@ class MCPServer:
             reason = _reason(exc)
             if "timed out" in reason:
                 raise self._no_answer(name) from None
-            raise MCPServerError(
-                f"MCP server {self._label()} failed on {name}: {reason}" + self._stderr_tail()
-            ) from None
+            log.warning("MCP server %s failed on %s%s", self._label(), name, self._stderr_tail())
+            raise MCPServerError(f"MCP server {self._label()} failed on {name}: {reason}") from None
         return result_value(result)
 
     def _no_answer(self, name: str) -> MCPServerError:
@@ -252,7 +262,8 @@ class MCPServer:
         for spec in listed:
             remote = str(spec.name)
             local = python_name(self.prefix + remote)
-            description = _clean(spec.description or spec.title or f"The MCP tool {remote}.")
+            text = str(spec.description or spec.title or f"The MCP tool {remote}.")
+            description = _clean(text[: MAX_DESCRIPTION * 2])  # cut first: cleaning costs time
             try:
                 if local in tools:
                     raise ConfigError(f"its name is the same as another tool's ({local})")
@@ -262,8 +273,8 @@ class MCPServer:
                     description[:MAX_DESCRIPTION],
                     self._caller(remote),
                 )
-            except ConfigError as exc:
-                self.skipped.append(f"{_clean(remote)[:80]}: {_clean(str(exc))[:200]}")
+            except Exception as exc:  # a schema codeact cannot read skips that tool only
+                self.skipped.append(f"{_clean(remote[:80])}: {_clean(str(exc)[:200])}")
         return list(tools.values())
 
     def _caller(self, remote: str) -> Any:
@@ -289,6 +300,13 @@ class MCPServer:
             return ""
         tail = " ".join(tail.split())  # log lines wrapped for a terminal read better joined
         return f"; its stderr ends: {_clean(tail)}" if tail else ""
+
+
+def _url_label(url: str) -> str:
+    """scheme://host[:port] of `url`: no user, password, path or query."""
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname or ''}{port}"
 
 
 def python_name(name: str) -> str:
@@ -331,13 +349,15 @@ def result_value(result: Any) -> Any:
     else:
         value = [_block_value(b) for b in blocks]
     try:
-        value = _cleaned(value)
-    except _TooDeep as exc:
-        raise MCPToolError(f"the result: {exc}") from None
-    size = len(json.dumps(value, default=str))
+        size = len(json.dumps(value, default=str))  # before cleaning, which costs time per byte
+    except RecursionError:
+        raise MCPToolError(f"the result is nested deeper than {MAX_DEPTH} levels") from None
     if size > MAX_RESULT_BYTES:
         raise MCPToolError(f"the result is {size} bytes; the limit is {MAX_RESULT_BYTES}")
-    return value
+    try:
+        return _cleaned(value)
+    except _TooDeep as exc:
+        raise MCPToolError(f"the result: {exc}") from None
 
 
 def _unwrapped(value: Any) -> Any:

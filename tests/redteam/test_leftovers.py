@@ -144,3 +144,29 @@ def test_a_squatted_state_folder_is_refused(
     monkeypatch.setenv("CODEACT_STATE_DIR", str(squat))
     with pytest.raises(Exception, match="must be a directory of uid"):
         slots.state_root()
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {
+            "mounts": ["/nonexistent/w"],
+            "mount_keys": {"/nonexistent/w": "54 0:69 1"},
+        },  # older shape
+        {"mounts": 5, "cgroups": None},  # garbage types
+        {"unknown": "field"},
+    ],
+)
+def test_a_stale_record_of_another_shape_never_stops_a_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, record: dict[str, Any]
+) -> None:
+    """/run/codeact outlives upgrades: a record written by another codeact version (or a corrupt
+    one) is reclaimed as far as it can be, and the slot emptied; the start goes on."""
+    root = tmp_path / "state"
+    root.mkdir(mode=0o700)
+    monkeypatch.setenv("CODEACT_STATE_DIR", str(root))
+    (root / "7.lock").touch()
+    (root / "7").mkdir(mode=0o700)
+    (root / "7" / slots.STATE_FILE).write_text(json.dumps(record))
+    assert slots.reclaim_stale() == 1
+    assert not (root / "7" / slots.STATE_FILE).exists()

@@ -274,7 +274,18 @@ def _reclaim(slot_dir: Path) -> None:
         log.warning("unreadable sandbox slot record %s (%s); emptying the slot", state_file, exc)
         state = SlotState()
     log.info("reclaiming sandbox slot %s left by process %s", slot_dir.name, state.pids)
-    undo(state, lambda: _save_state(state_file, state))
+    # keys of another codeact version's shape match nothing: their mounts are undone by path
+    state.mount_keys = {
+        path: key
+        for path, key in state.mount_keys.items()
+        if isinstance(key, list) and all(isinstance(part, str) for part in key)
+    }
+    try:
+        undo(state, lambda: _save_state(state_file, state))
+    except Exception as exc:  # a record that cannot be undone must not stop a new session
+        log.warning(
+            "could not undo sandbox slot record %s (%s); emptying the slot", state_file, exc
+        )
     _empty(slot_dir)
 
 
